@@ -1,0 +1,38 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace SocialMedia.Api.Common;
+
+/// <summary>
+/// Timestamps on the wire: UTC, ISO 8601, exactly millisecond precision, with a trailing <c>Z</c>
+/// (<c>2026-11-28T16:45:00.123Z</c>), whatever precision the database keeps.
+/// </summary>
+public sealed class UtcMillisecondsConverter : JsonConverter<DateTime>
+{
+    private const string Format = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+
+    public override DateTime Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        DateTime.Parse(reader.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+
+    public override void Write(Utf8JsonWriter writer, DateTime value, JsonSerializerOptions options)
+    {
+        var utc = value.Kind == DateTimeKind.Local ? value.ToUniversalTime() : value;
+        Span<char> buffer = stackalloc char[24];
+        utc.TryFormat(buffer, out var written, Format, CultureInfo.InvariantCulture);
+        writer.WriteStringValue(buffer[..written]);
+    }
+}
+
+internal static class JsonSetup
+{
+    /// <summary>The one place the wire format is decided: snake_case names, ms-precision UTC times.</summary>
+    public static void Configure(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.Converters.Add(new UtcMillisecondsConverter());
+        // Source-generated metadata first (no reflection on the hot path); the framework's own
+        // resolvers stay behind it for ProblemDetails and friends.
+        options.TypeInfoResolverChain.Insert(0, AppJsonContext.Default);
+    }
+}

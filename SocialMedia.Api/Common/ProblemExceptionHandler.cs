@@ -1,0 +1,54 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace SocialMedia.Api.Common;
+
+/// <summary>
+/// The one place exceptions become responses. Framework rejections of the request (bad JSON,
+/// wrong content type, too large) keep their status; anything else is a 500 whose body says
+/// nothing but the trace id: exception messages, SQL and stack traces stay in the logs.
+/// </summary>
+internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; there is nobody to answer.
+            return true;
+        }
+
+        var (status, detail) = exception switch
+        {
+            BadHttpRequestException { InnerException: JsonException json } => (400, DescribeJsonError(json)),
+            BadHttpRequestException { StatusCode: 413 } => (413, null),
+            BadHttpRequestException { StatusCode: 415 } => (415, null),
+            BadHttpRequestException bad when bad.StatusCode is >= 400 and < 500 => (bad.StatusCode, "The request body is missing or could not be read."),
+            _ => (500, null),
+        };
+
+        if (status == 500)
+        {
+            logger.LogError(exception, "Unhandled exception for {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+        }
+        else
+        {
+            logger.LogDebug("Rejected request {Method} {Path} with {Status}: {Reason}", httpContext.Request.Method, httpContext.Request.Path, status, exception.Message);
+        }
+
+        httpContext.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails = new ProblemDetails { Status = status, Detail = detail },
+        });
+    }
+
+    private static string DescribeJsonError(JsonException json) =>
+        // The JSON path is the client's own field name ("$.content"): useful, and nothing internal.
+        string.IsNullOrEmpty(json.Path) || json.Path == "$"
+            ? "The request body is not valid JSON."
+            : $"The request body is not valid JSON, or a field has the wrong type (at {json.Path}).";
+}

@@ -1,0 +1,16 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace SocialMedia.Api.Data.Configurations;
+
+internal sealed class LikeConfiguration : IEntityTypeConfiguration<Like>
+{
+    public void Configure(EntityTypeBuilder<Like> like)
+    {
+        like.Property(l => l.Id).ValueGeneratedNever();
+        like.HasOne(l => l.User).WithMany().HasForeignKey(l => l.UserId).OnDelete(DeleteBehavior.Cascade);
+        // The uniqueness that makes liking idempotent under concurrency (ON CONFLICT targets it).
+        like.HasIndex(l => new { l.UserId, l.PostId }).IsUnique();
+        like.HasIndex(l => new { l.PostId, l.CreatedAt, l.Id }).IsDescending(false, true, true);
+    }
+}

@@ -1,0 +1,50 @@
+using Amazon;
+using Amazon.Runtime;
+using Amazon.S3;
+using Microsoft.Extensions.Options;
+
+namespace SocialMedia.Api.Features.Images;
+
+internal static class StorageServiceCollectionExtensions
+{
+    public static IServiceCollection AddImageStorage(this IServiceCollection services)
+    {
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IPostConfigureOptions<StorageOptions>, StorageOptionsSetup>();
+        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsSetup>();
+
+        services.AddKeyedSingleton<IAmazonS3>(ImageStorage.InternalClient, (sp, _) =>
+        {
+            var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return new AmazonS3Client(CreateConfig(options, options.ServiceUrl));
+        });
+        services.AddKeyedSingleton<IAmazonS3>(ImageStorage.PublicClient, (sp, _) =>
+        {
+            var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return new AmazonS3Client(CreateConfig(options, options.PublicServiceUrl));
+        });
+        services.AddSingleton<ImageStorage>();
+        return services;
+    }
+
+    private static AmazonS3Config CreateConfig(StorageOptions options, string? serviceUrl)
+    {
+        var config = new AmazonS3Config
+        {
+            // SDK v4 adds CRC checksums to every upload by default; S3 emulators reject or
+            // mis-sign them, and presigned URLs would demand them from browsers.
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+            RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region),
+        };
+        if (serviceUrl is not null)
+        {
+            config.ServiceURL = serviceUrl;
+            config.AuthenticationRegion = options.Region;
+            // Emulators serve buckets as paths, not as subdomains.
+            config.ForcePathStyle = true;
+        }
+
+        return config;
+    }
+}

@@ -1,0 +1,44 @@
+using System.Text.Json.Serialization;
+using SocialMedia.Api.Features.Users;
+
+namespace SocialMedia.Api.Features.Posts;
+
+public sealed record PostResponse(
+    Guid Id,
+    string Content,
+    string? ImageUrl,
+    string? ImageKey,
+    int LikesCount,
+    int CommentsCount,
+    bool LikedByMe,
+    AuthorResponse Author,
+    DateTime CreatedAt,
+    DateTime UpdatedAt);
+
+public sealed record CreatePostRequest(string? Content, string? ImageKey);
+
+/// <summary>
+/// Both fields optional. <c>"image_key": null</c> removes the image; leaving the field out keeps it,
+/// which is why the setter records whether the field was present at all.
+/// </summary>
+public sealed class UpdatePostRequest
+{
+    public string? Content { get; init; }
+
+    public string? ImageKey
+    {
+        get;
+        init
+        {
+            field = value;
+            HasImageKey = true;
+        }
+    }
+
+    [JsonIgnore]
+    public bool HasImageKey { get; private init; }
+}
+
+public sealed record UploadUrlRequest(string? ContentType, long? ContentLength);
+
+public sealed record UploadUrlResponse(string UploadUrl, string Method, IReadOnlyDictionary<string, string> Headers, string ImageKey, DateTime ExpiresAt);

@@ -1,0 +1,265 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using SocialMedia.Api.Common;
+using SocialMedia.Api.Data;
+using SocialMedia.Api.Features.Auth;
+using SocialMedia.Api.Features.Images;
+
+namespace SocialMedia.Api.Features.Posts;
+
+public static class PostsApi
+{
+    public static RouteGroupBuilder MapPosts(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/posts").WithTags("Posts").InFunctionGroup(FunctionGroup.Posts);
+
+        group.MapGet("", List)
+            .RequireAuthorization(AuthorizationPolicies.OptionalBearer)
+            .WithSummary("The timeline, newest first; author_id narrows it to one author")
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
+        group.MapPost("", Create)
+            .RequireAuthorization()
+            .WithSummary("Publish a post, optionally with an image uploaded through upload-url")
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
+        group.MapGet("/{id:guid}", Get)
+            .RequireAuthorization(AuthorizationPolicies.OptionalBearer)
+            .WithSummary("One post")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapPut("/{id:guid}", Update)
+            .RequireAuthorization()
+            .WithSummary("Edit your own post; \"image_key\": null removes its image")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
+        group.MapDelete("/{id:guid}", Delete)
+            .RequireAuthorization()
+            .WithSummary("Delete your own post, with its likes, comments and image")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapPost("/upload-url", CreateUploadUrl)
+            .RequireAuthorization()
+            .WithSummary("A presigned PUT URL for one image, bound to its type and length, valid 15 minutes")
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
+        return group;
+    }
+
+    internal static async Task<Results<Ok<Page<PostResponse>>, ProblemHttpResult>> List(
+        PageQuery query, [FromQuery(Name = "author_id")] string? authorId, ClaimsPrincipal principal,
+        SocialDbContext db, ImageStorage images, CancellationToken cancellationToken)
+    {
+        if (!query.TryParse(out var page, out var problem))
+        {
+            return problem!;
+        }
+
+        Guid? author = null;
+        if (authorId is not null)
+        {
+            if (!Guid.TryParse(authorId, out var parsed))
+            {
+                return Problems.Validation("author_id", "must be a user id (UUID)");
+            }
+
+            author = parsed;
+        }
+
+        var rows = await db.PageAsync(author, page, principal.FindUserId(), cancellationToken);
+        return TypedResults.Ok(Page<PostResponse>.From(rows, page.Limit, r => r.Position, r => r.ToResponse(images)));
+    }
+
+    internal static async Task<Results<Ok<PostResponse>, ProblemHttpResult>> Get(
+        Guid id, ClaimsPrincipal principal, SocialDbContext db, ImageStorage images, CancellationToken cancellationToken)
+    {
+        var row = await db.FindRowAsync(id, principal.FindUserId(), cancellationToken);
+        return row is null ? Problems.NotFound("The post does not exist.") : TypedResults.Ok(row.ToResponse(images));
+    }
+
+    internal static async Task<Results<Created<PostResponse>, ProblemHttpResult>> Create(
+        CreatePostRequest request, ClaimsPrincipal principal, SocialDbContext db, ImageStorage images, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var userId = principal.GetUserId();
+        var errors = new ValidationErrors();
+        if (!TextContent.IsValid(request.Content))
+        {
+            errors.Add("content", TextContent.Rule);
+        }
+
+        if (request.ImageKey is not null && await CheckImageKeyAsync(request.ImageKey, userId, images, cancellationToken) is { } imageError)
+        {
+            errors.Add("image_key", imageError);
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return Problems.Validation(errors.ToDictionary());
+        }
+
+        var now = clock.UtcNowMilliseconds();
+        var post = new Post
+        {
+            Id = Guid.CreateVersion7(),
+            UserId = userId,
+            Content = request.Content!,
+            ImageKey = request.ImageKey,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Posts.Add(post);
+        if (await TrySaveAsync(db, cancellationToken) is { } saveProblem)
+        {
+            return saveProblem;
+        }
+
+        var author = await db.Users.AsNoTracking().Where(u => u.Id == userId)
+            .Select(u => new Users.AuthorResponse(u.Id, u.Username, u.AvatarUrl))
+            .SingleAsync(cancellationToken);
+        var response = new PostResponse(post.Id, post.Content, post.ImageKey is null ? null : images.UrlOf(post.ImageKey), post.ImageKey,
+            0, 0, false, author, post.CreatedAt, post.UpdatedAt);
+        return TypedResults.Created($"/api/v1/posts/{post.Id}", response);
+    }
+
+    internal static async Task<Results<Ok<PostResponse>, ProblemHttpResult>> Update(
+        Guid id, UpdatePostRequest request, ClaimsPrincipal principal, SocialDbContext db, ImageStorage images, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var userId = principal.GetUserId();
+        var post = await db.Posts.FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
+        if (post is null)
+        {
+            return Problems.NotFound("The post does not exist.");
+        }
+
+        if (post.UserId != userId)
+        {
+            return Problems.Forbidden("Only the author can edit this post.");
+        }
+
+        var errors = new ValidationErrors();
+        if (request.Content is null && !request.HasImageKey)
+        {
+            errors.Add("content", "give content, image_key or both");
+        }
+
+        if (request.Content is not null && !TextContent.IsValid(request.Content))
+        {
+            errors.Add("content", TextContent.Rule);
+        }
+
+        var replacesImage = request.HasImageKey && request.ImageKey != post.ImageKey;
+        if (replacesImage && request.ImageKey is not null && await CheckImageKeyAsync(request.ImageKey, userId, images, cancellationToken) is { } imageError)
+        {
+            errors.Add("image_key", imageError);
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return Problems.Validation(errors.ToDictionary());
+        }
+
+        var oldImage = post.ImageKey;
+        post.Content = request.Content ?? post.Content;
+        if (replacesImage)
+        {
+            post.ImageKey = request.ImageKey;
+        }
+
+        post.UpdatedAt = clock.UtcNowMilliseconds();
+        if (await TrySaveAsync(db, cancellationToken) is { } saveProblem)
+        {
+            return saveProblem;
+        }
+
+        if (replacesImage && oldImage is not null)
+        {
+            await images.DeleteQuietlyAsync(oldImage);
+        }
+
+        var row = await db.FindRowAsync(id, userId, cancellationToken);
+        return row is null ? Problems.NotFound("The post does not exist.") : TypedResults.Ok(row.ToResponse(images));
+    }
+
+    internal static async Task<Results<NoContent, ProblemHttpResult>> Delete(
+        Guid id, ClaimsPrincipal principal, SocialDbContext db, ImageStorage images, CancellationToken cancellationToken)
+    {
+        var userId = principal.GetUserId();
+        // Ownership in the WHERE clause: the check and the delete are one statement.
+        // Likes and comments go with the row through ON DELETE CASCADE.
+        var deleted = await db.Database
+            .SqlQuery<string>($"""DELETE FROM posts WHERE id = {id} AND user_id = {userId} RETURNING coalesce(image_key, '') AS "Value" """)
+            .ToListAsync(cancellationToken);
+        if (deleted.Count == 0)
+        {
+            return await db.Posts.AnyAsync(p => p.Id == id, cancellationToken)
+                ? Problems.Forbidden("Only the author can delete this post.")
+                : Problems.NotFound("The post does not exist.");
+        }
+
+        if (deleted[0] is { Length: > 0 } imageKey)
+        {
+            await images.DeleteQuietlyAsync(imageKey);
+        }
+
+        return TypedResults.NoContent();
+    }
+
+    internal static async Task<Results<Created<UploadUrlResponse>, ProblemHttpResult>> CreateUploadUrl(
+        UploadUrlRequest request, ClaimsPrincipal principal, ImageStorage images)
+    {
+        var errors = new ValidationErrors();
+        if (!ImageRules.TryGetExtension(request.ContentType, out var extension))
+        {
+            errors.Add("content_type", "must be one of " + string.Join(", ", ImageRules.AllowedContentTypes));
+        }
+
+        if (request.ContentLength is not (>= 1 and <= ImageRules.MaxBytes))
+        {
+            errors.Add("content_length", $"must be 1 to {ImageRules.MaxBytes} bytes");
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return Problems.Validation(errors.ToDictionary());
+        }
+
+        var ticket = await images.CreateUploadAsync(principal.GetUserId(), request.ContentType!, extension, request.ContentLength!.Value);
+        return TypedResults.Created((string?)null, new UploadUrlResponse(
+            ticket.UploadUrl, "PUT", new Dictionary<string, string> { ["Content-Type"] = ticket.ContentType }, ticket.ImageKey, ticket.ExpiresAt));
+    }
+
+    private static async Task<string?> CheckImageKeyAsync(string key, Guid userId, ImageStorage images, CancellationToken cancellationToken)
+    {
+        if (!ImageRules.IsKeyOf(key, userId, out var contentType))
+        {
+            return "must be a key that upload-url issued to you";
+        }
+
+        return await images.CheckAsync(key, contentType, cancellationToken) switch
+        {
+            ImageCheck.Ok => null,
+            ImageCheck.Missing => "no image has been uploaded under this key",
+            _ => $"the uploaded object must be a {contentType} image of at most {ImageRules.MaxBytes} bytes",
+        };
+    }
+
+    private static async Task<ProblemHttpResult?> TrySaveAsync(SocialDbContext db, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return null;
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            // The only unique index a post write can hit: the image belongs to another post.
+            return Problems.Validation("image_key", "is already used by another post");
+        }
+    }
+}

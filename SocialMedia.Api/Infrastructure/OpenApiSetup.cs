@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+using Scalar.AspNetCore;
+
+namespace SocialMedia.Api.Infrastructure;
+
+internal static class OpenApiSetup
+{
+    public const string BearerScheme = "Bearer";
+
+    public static IServiceCollection AddApiDocumentation(this IServiceCollection services) =>
+        services.AddOpenApi(options =>
+        {
+            options.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1;
+            options.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info = new OpenApiInfo
+                {
+                    Title = "SocialMedia API",
+                    Version = "v1",
+                    Description = "Posts with images, likes and comments. Errors are RFC 9457 problem details with a trace_id.",
+                };
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    BearerFormat = "JWT",
+                    Description = "The token from POST /api/v1/auth/register or /login.",
+                };
+                return Task.CompletedTask;
+            });
+            options.AddOperationTransformer((operation, context, _) =>
+            {
+                var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+                var authorize = metadata.OfType<IAuthorizeData>().ToList();
+                if (authorize.Count == 0 || metadata.OfType<IAllowAnonymous>().Any())
+                {
+                    return Task.CompletedTask;
+                }
+
+                var requirement = new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] };
+                operation.Security = [requirement];
+                // Optional-bearer endpoints also work without a token: say so with an empty requirement.
+                if (authorize.TrueForAll(a => a.Policy == Features.Auth.AuthorizationPolicies.OptionalBearer))
+                {
+                    operation.Security.Add(new OpenApiSecurityRequirement());
+                }
+
+                return Task.CompletedTask;
+            });
+        });
+
+    public static WebApplication MapApiDocumentation(this WebApplication app)
+    {
+        app.MapOpenApi("/openapi/{documentName}.json");
+        if (app.Environment.IsDevelopment())
+        {
+            app.MapScalarApiReference("/scalar", options => options.WithTitle("SocialMedia API"));
+        }
+
+        return app;
+    }
+}

@@ -1,0 +1,102 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using SocialMedia.Api.Common;
+using SocialMedia.Api.Features.Auth;
+
+namespace SocialMedia.Api.Infrastructure;
+
+public sealed class CorsSettings
+{
+    public const string SectionName = "Cors";
+
+    /// <summary>Browser origins allowed to call the API. Empty in Development means any.</summary>
+    public string[] AllowedOrigins { get; set; } = [];
+}
+
+internal static class WebApiSetup
+{
+    /// <summary>JSON, problem details, CORS, body limits and OpenAPI: how the API talks HTTP.</summary>
+    public static IHostApplicationBuilder AddWebApi(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.Configure<JsonOptions>(options => JsonSetup.Configure(options.SerializerOptions));
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.Customize);
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        // Always throw on bad requests so the exception handler writes one problem shape for all of them.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(options =>
+        {
+            options.Limits.MaxRequestBodySize = RequestBodyLimit.MaxBytes;
+            options.AddServerHeader = false;
+        });
+
+        services.AddOptions<CorsSettings>().BindConfiguration(CorsSettings.SectionName);
+        services.AddCors();
+        services.AddSingleton<IConfigureOptions<CorsOptions>, CorsPolicySetup>();
+
+        services.AddApiDocumentation();
+        return builder;
+    }
+
+    /// <summary>JWT bearer with revocation, the optional-bearer policy and the rate limits.</summary>
+    public static IHostApplicationBuilder AddAuth(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<JwtOptionsSetup>();
+        services.AddSingleton<IPostConfigureOptions<JwtOptions>>(sp => sp.GetRequiredService<JwtOptionsSetup>());
+        services.AddSingleton<IValidateOptions<JwtOptions>>(sp => sp.GetRequiredService<JwtOptionsSetup>());
+        services.AddSingleton<TokenService>();
+        services.AddScoped<TokenRevocations>();
+        services.AddScoped<RevocationCheckingJwtEvents>();
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<TokenService>((options, tokens) =>
+        {
+            options.TokenValidationParameters = tokens.ValidationParameters;
+            options.MapInboundClaims = false;
+            options.EventsType = typeof(RevocationCheckingJwtEvents);
+        });
+        services.AddAuthorizationBuilder().AddApiPolicies();
+
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName);
+        services.AddApiRateLimiting();
+        return builder;
+    }
+
+    public static WebApplication UseWebApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        // Empty 4xx/5xx answers (unknown route, wrong method, 401 challenges) get a problem body too.
+        app.UseStatusCodePages();
+        app.UseCors();
+        app.UseRequestBodyLimit();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        return app;
+    }
+
+    private sealed class CorsPolicySetup(IOptions<CorsSettings> settings, IHostEnvironment environment) : IConfigureOptions<CorsOptions>
+    {
+        public void Configure(CorsOptions options) => options.AddDefaultPolicy(policy =>
+        {
+            var origins = settings.Value.AllowedOrigins.Where(o => !string.IsNullOrWhiteSpace(o)).ToArray();
+            if (origins.Length == 0 && environment.IsDevelopment())
+            {
+                policy.AllowAnyOrigin();
+            }
+            else
+            {
+                policy.WithOrigins(origins);
+            }
+
+            policy.AllowAnyHeader().AllowAnyMethod()
+                .WithExposedHeaders("Location", "Retry-After", "WWW-Authenticate")
+                .SetPreflightMaxAge(TimeSpan.FromHours(1));
+        });
+    }
+}

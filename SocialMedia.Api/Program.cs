@@ -1,0 +1,42 @@
+using SocialMedia.Api.Features.Auth;
+using SocialMedia.Api.Features.Comments;
+using SocialMedia.Api.Features.Images;
+using SocialMedia.Api.Features.Likes;
+using SocialMedia.Api.Features.Posts;
+using SocialMedia.Api.Infrastructure;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddDatabase();
+builder.AddAuth();
+builder.AddWebApi();
+builder.Services.AddImageStorage();
+
+var app = builder.Build();
+
+if (!app.TryValidateConfiguration())
+{
+    return 1;
+}
+
+if (args is ["migrate", ..])
+{
+    return await app.MigrateAsync();
+}
+
+await app.PrepareAsync();
+
+app.UseWebApi();
+app.MapDefaultEndpoints();
+app.MapApiDocumentation();
+app.MapAuth();
+app.MapPosts();
+app.MapLikes();
+app.MapComments();
+
+await app.RunAsync();
+return 0;
+
+/// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;
