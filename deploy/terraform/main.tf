@@ -48,9 +48,10 @@ resource "terraform_data" "stage_guard" {
 module "vpc" {
   source = "./modules/vpc"
 
-  name   = local.name
-  region = var.region
-  cidr   = var.vpc_cidr
+  name                   = local.name
+  region                 = var.region
+  cidr                   = var.vpc_cidr
+  direct_database_access = !var.db_proxy_enabled
 }
 
 module "secrets" {
@@ -73,6 +74,7 @@ module "rds" {
   backup_retention_days   = var.db_backup_retention_days
   deletion_protection     = var.db_deletion_protection
   credentials_secret_name = "${var.project}/${local.stage}/database"
+  proxy_enabled           = var.db_proxy_enabled
   log_retention_days      = var.log_retention_days
 }
 

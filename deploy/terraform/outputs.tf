@@ -28,9 +28,9 @@ output "images_base_url" {
   value       = "https://${module.cloudfront.domain_name}"
 }
 
-output "database_proxy_endpoint" {
-  description = "RDS Proxy endpoint the functions connect to (inside the VPC only)."
-  value       = module.rds.proxy_endpoint
+output "database_endpoint" {
+  description = "Host the functions connect to: RDS Proxy, or the cluster when db_proxy_enabled is false (inside the VPC only)."
+  value       = module.rds.endpoint
 }
 
 output "jwt_secret_arn" {
@@ -85,8 +85,18 @@ output "lambda" {
     settings = {
       stage = local.stage
       # No credentials here: the functions add username and password from database_secret_arn.
-      # VerifyFull: the proxy's certificate chains to Amazon's public CAs, so it can be checked.
-      connection_string    = "Host=${module.rds.proxy_endpoint};Port=5432;Database=${module.rds.database_name};SSL Mode=VerifyFull;Maximum Pool Size=4;Timeout=15;Command Timeout=20"
+      # VerifyFull through the proxy: its certificate chains to Amazon's public CAs. The cluster's
+      # own certificate is signed by the RDS CA, which the package does not carry: Require (TLS,
+      # unverified) for a proxy-less dev stage.
+      connection_string = join(";", [
+        "Host=${module.rds.endpoint}",
+        "Port=5432",
+        "Database=${module.rds.database_name}",
+        "SSL Mode=${var.db_proxy_enabled ? "VerifyFull" : "Require"}",
+        "Maximum Pool Size=4",
+        "Timeout=15",
+        "Command Timeout=20",
+      ])
       database_secret_arn  = module.rds.credentials_secret_arn
       jwt_secret_arn       = module.secrets.jwt_secret_arn
       images_bucket        = module.s3.images_bucket_id

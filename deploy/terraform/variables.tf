@@ -71,6 +71,12 @@ variable "db_engine_version" {
   default     = "15.10"
 }
 
+variable "db_proxy_enabled" {
+  type        = bool
+  description = "RDS Proxy between the functions and Aurora (the design's choice: pooled connections, failover absorbed). False connects straight to the cluster, which saves the proxy's minimum of 8 ACU-hours an hour; for a quiet dev stage only."
+  default     = true
+}
+
 variable "db_min_capacity" {
   type        = number
   description = "Aurora Serverless v2 minimum ACUs (1 ACU is about 2 GiB of memory). 0.5 is what idles; billed around the clock."

@@ -4,6 +4,10 @@
 region   = "ap-northeast-1"
 vpc_cidr = "10.40.0.0/16"
 
+# RDS Proxy bills at least 8 ACU-hours an hour (more than the 0.5 ACU cluster idles at). A dev
+# stage nobody load-tests can set this to false and connect straight to the cluster.
+db_proxy_enabled = true
+
 db_min_capacity        = 0.5
 db_max_capacity        = 4
 db_instance_count      = 1

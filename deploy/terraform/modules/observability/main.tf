@@ -124,8 +124,24 @@ locals {
     ]
   }
 
+  proxy_widgets = var.db_proxy_name == null ? [] : [
+    {
+      type = "metric", x = 16, y = 12, width = 8, height = 6
+      properties = {
+        title  = "RDS Proxy connections"
+        region = var.region
+        stat   = "Maximum"
+        period = 60
+        metrics = [
+          ["AWS/RDS", "ClientConnections", "ProxyName", var.db_proxy_name, { label = "from functions" }],
+          ["AWS/RDS", "DatabaseConnections", "ProxyName", var.db_proxy_name, { label = "to Aurora" }],
+        ]
+      }
+    },
+  ]
+
   dashboard = {
-    widgets = [
+    widgets = concat([
       {
         type = "metric", x = 0, y = 0, width = 8, height = 6
         properties = {
@@ -208,20 +224,7 @@ locals {
           annotations = { horizontal = [{ value = var.db_max_capacity, label = "max ACU" }] }
         }
       },
-      {
-        type = "metric", x = 16, y = 12, width = 8, height = 6
-        properties = {
-          title  = "RDS Proxy connections"
-          region = var.region
-          stat   = "Maximum"
-          period = 60
-          metrics = [
-            ["AWS/RDS", "ClientConnections", "ProxyName", var.db_proxy_name, { label = "from functions" }],
-            ["AWS/RDS", "DatabaseConnections", "ProxyName", var.db_proxy_name, { label = "to Aurora" }],
-          ]
-        }
-      },
-    ]
+    ], local.proxy_widgets)
   }
 }
 

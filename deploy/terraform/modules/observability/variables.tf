@@ -40,7 +40,8 @@ variable "db_cluster_id" {
 
 variable "db_proxy_name" {
   type        = string
-  description = "RDS Proxy name."
+  description = "RDS Proxy name, or null when the stage has none."
+  default     = null
 }
 
 variable "db_max_capacity" {

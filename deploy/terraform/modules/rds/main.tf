@@ -2,6 +2,10 @@
 # relational database get along: hundreds of short-lived function instances share a small pool
 # of real connections, and a failover is absorbed by the proxy instead of every function.
 
+locals {
+  endpoint = var.proxy_enabled ? aws_db_proxy.this[0].endpoint : aws_rds_cluster.this.endpoint
+}
+
 resource "aws_db_subnet_group" "this" {
   name       = var.name
   subnet_ids = var.subnet_ids
@@ -28,7 +32,7 @@ resource "aws_secretsmanager_secret_version" "credentials" {
     engine   = "postgres"
     username = var.master_username
     password = random_password.master.result
-    host     = aws_db_proxy.this.endpoint
+    host     = local.endpoint
     port     = 5432
     dbname   = var.database_name
   })
@@ -107,6 +111,8 @@ data "aws_iam_policy_document" "proxy_assume" {
 }
 
 resource "aws_iam_role" "proxy" {
+  count = var.proxy_enabled ? 1 : 0
+
   name               = "${var.name}-rds-proxy"
   assume_role_policy = data.aws_iam_policy_document.proxy_assume.json
 }
@@ -120,15 +126,19 @@ data "aws_iam_policy_document" "proxy" {
 }
 
 resource "aws_iam_role_policy" "proxy" {
+  count = var.proxy_enabled ? 1 : 0
+
   name   = "read-database-secret"
-  role   = aws_iam_role.proxy.id
+  role   = aws_iam_role.proxy[0].id
   policy = data.aws_iam_policy_document.proxy.json
 }
 
 resource "aws_db_proxy" "this" {
+  count = var.proxy_enabled ? 1 : 0
+
   name                   = var.name
   engine_family          = "POSTGRESQL"
-  role_arn               = aws_iam_role.proxy.arn
+  role_arn               = aws_iam_role.proxy[0].arn
   vpc_subnet_ids         = var.subnet_ids
   vpc_security_group_ids = [var.proxy_sg_id]
   require_tls            = true
@@ -145,7 +155,9 @@ resource "aws_db_proxy" "this" {
 }
 
 resource "aws_db_proxy_default_target_group" "this" {
-  db_proxy_name = aws_db_proxy.this.name
+  count = var.proxy_enabled ? 1 : 0
+
+  db_proxy_name = aws_db_proxy.this[0].name
 
   connection_pool_config {
     # Leave room for an operator's psql session and for the reader's replication.
@@ -156,8 +168,10 @@ resource "aws_db_proxy_default_target_group" "this" {
 }
 
 resource "aws_db_proxy_target" "this" {
-  db_proxy_name         = aws_db_proxy.this.name
-  target_group_name     = aws_db_proxy_default_target_group.this.name
+  count = var.proxy_enabled ? 1 : 0
+
+  db_proxy_name         = aws_db_proxy.this[0].name
+  target_group_name     = aws_db_proxy_default_target_group.this[0].name
   db_cluster_identifier = aws_rds_cluster.this.cluster_identifier
 
   # The proxy can register the cluster only once it has an instance to talk to.

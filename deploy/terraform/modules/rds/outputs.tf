@@ -4,13 +4,13 @@ output "cluster_identifier" {
 }
 
 output "proxy_name" {
-  description = "RDS Proxy name."
-  value       = aws_db_proxy.this.name
+  description = "RDS Proxy name, or null without a proxy."
+  value       = var.proxy_enabled ? aws_db_proxy.this[0].name : null
 }
 
-output "proxy_endpoint" {
-  description = "Host name of the proxy's default (read/write) endpoint."
-  value       = aws_db_proxy.this.endpoint
+output "endpoint" {
+  description = "Host the functions connect to: the proxy's read/write endpoint, or the cluster's without a proxy."
+  value       = local.endpoint
 }
 
 output "database_name" {

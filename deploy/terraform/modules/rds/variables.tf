@@ -69,3 +69,9 @@ variable "log_retention_days" {
   type        = number
   description = "Retention of the PostgreSQL log group."
 }
+
+variable "proxy_enabled" {
+  type        = bool
+  description = "Put RDS Proxy between the functions and Aurora. False connects them to the cluster directly (a dev-only saving: the proxy bills at least 8 ACUs around the clock)."
+  default     = true
+}

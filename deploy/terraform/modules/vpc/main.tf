@@ -147,6 +147,29 @@ resource "aws_vpc_security_group_ingress_rule" "database_from_proxy" {
   description                  = "PostgreSQL from RDS Proxy"
 }
 
+# Only for a stage without RDS Proxy (db_proxy_enabled = false).
+resource "aws_vpc_security_group_egress_rule" "lambda_to_database" {
+  count = var.direct_database_access ? 1 : 0
+
+  security_group_id            = aws_security_group.lambda.id
+  referenced_security_group_id = aws_security_group.database.id
+  ip_protocol                  = "tcp"
+  from_port                    = 5432
+  to_port                      = 5432
+  description                  = "PostgreSQL straight to the cluster (no proxy)"
+}
+
+resource "aws_vpc_security_group_ingress_rule" "database_from_lambda" {
+  count = var.direct_database_access ? 1 : 0
+
+  security_group_id            = aws_security_group.database.id
+  referenced_security_group_id = aws_security_group.lambda.id
+  ip_protocol                  = "tcp"
+  from_port                    = 5432
+  to_port                      = 5432
+  description                  = "PostgreSQL from the functions (no proxy)"
+}
+
 resource "aws_vpc_security_group_ingress_rule" "endpoints_from_lambda" {
   security_group_id            = aws_security_group.endpoints.id
   referenced_security_group_id = aws_security_group.lambda.id

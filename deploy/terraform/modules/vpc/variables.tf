@@ -12,3 +12,9 @@ variable "cidr" {
   type        = string
   description = "CIDR of the VPC."
 }
+
+variable "direct_database_access" {
+  type        = bool
+  description = "Let the functions reach Aurora directly (no RDS Proxy in the stage)."
+  default     = false
+}
