@@ -49,11 +49,14 @@ find "$publish" \( -name '*.pdb' -o -name '*.dbg' -o -name 'appsettings.Developm
 
 (cd "$publish" && zip -q -r -9 -X -y "$zip_file" .)
 
-if ! unzip -Z1 "$zip_file" | grep -qx 'bootstrap'; then
+# Listings into variables first: grep -q closing a pipe early would fail it under pipefail.
+entries=$(unzip -Z1 "$zip_file")
+if ! grep -qx 'bootstrap' <<<"$entries"; then
   echo "package.sh: bootstrap is not at the root of $zip_file." >&2
   exit 1
 fi
-if ! unzip -Z "$zip_file" bootstrap | grep -q '^-rwx'; then
+mode=$(unzip -Z "$zip_file" bootstrap)
+if [[ "$mode" != -rwx* ]]; then
   echo "package.sh: bootstrap lost its executable bit in $zip_file." >&2
   exit 1
 fi
@@ -61,12 +64,9 @@ fi
 zipped=$(stat -c %s "$zip_file")
 unzipped=$(du -sb "$publish" | cut -f1)
 mib() { awk -v b="$1" 'BEGIN { printf "%.1f MiB", b / 1048576 }'; }
-echo "$zip_file: $(mib "$zipped") zipped, $(mib "$unzipped") unzipped ($(unzip -Z1 "$zip_file" | wc -l) files)"
-# Lambda takes a zip of at most 50 MB in a direct upload (what lambroll does) and 250 MB
-# unzipped together with the layers.
-if [ "$zipped" -gt $((50 * 1000 * 1000)) ]; then
-  echo "package.sh: over the 50 MB direct-upload limit: deploy through S3 (Code.S3Bucket/S3Key in function.json)." >&2
-fi
+echo "$zip_file: $(mib "$zipped") zipped, $(mib "$unzipped") unzipped ($(wc -l <<<"$entries") files)"
+# Lambda takes 250 MB unzipped, the layers included. (Zipped size is no limit here: lambroll goes
+# through the artifacts bucket, Code.S3Bucket in function.json, not the 50 MB direct upload.)
 if [ "$unzipped" -gt $((200 * 1024 * 1024)) ]; then
   echo "package.sh: warning: $(mib "$unzipped") unzipped leaves little of Lambda's 250 MB for the two layers." >&2
 fi

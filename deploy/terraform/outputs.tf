@@ -64,6 +64,7 @@ output "lambda" {
       adot_collector    = local.adot_collector_layer_arn
       secrets_extension = var.secrets_extension_layer_arn
     }
+    artifacts_bucket  = module.s3.artifacts_bucket_id
     subnet_ids        = module.vpc.private_subnet_ids
     security_group_id = module.vpc.lambda_security_group_id
 

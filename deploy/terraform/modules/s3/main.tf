@@ -229,3 +229,34 @@ resource "aws_s3_bucket_logging" "images" {
 
   depends_on = [aws_s3_bucket_policy.logs]
 }
+
+# Deployment packages: a self-contained .NET package is over the 50 MB Lambda takes in a direct
+# upload, so lambroll uploads it here (Code.S3Bucket in function.json) and Lambda copies it from here.
+resource "aws_s3_bucket" "artifacts" {
+  bucket        = "${var.name}-artifacts-${var.account_id}"
+  force_destroy = true # only copies of what package.sh builds
+}
+
+resource "aws_s3_bucket_public_access_block" "artifacts" {
+  bucket                  = aws_s3_bucket.artifacts.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_ownership_controls" "artifacts" {
+  bucket = aws_s3_bucket.artifacts.id
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "artifacts" {
+  bucket = aws_s3_bucket.artifacts.id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm = "AES256"
+    }
+  }
+}

@@ -17,3 +17,8 @@ output "logs_bucket_id" {
   description = "Bucket of the S3 access logs."
   value       = aws_s3_bucket.logs.id
 }
+
+output "artifacts_bucket_id" {
+  description = "Bucket lambroll uploads the deployment package to."
+  value       = aws_s3_bucket.artifacts.id
+}
