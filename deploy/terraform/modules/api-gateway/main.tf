@@ -47,7 +47,8 @@ locals {
     ]
   }
 
-  proxied = { "default" = { description = "Whatever the function answers (problem details on errors)" } }
+  # Proxy integrations pass the function's status through; the document only needs one response.
+  proxied = { "200" = { description = "Whatever the function answers (problem details on errors)" } }
 
   # Operational paths (/health) stay keyless so any uptime probe can call them.
   security_keys = {
