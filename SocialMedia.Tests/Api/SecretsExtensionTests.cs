@@ -35,7 +35,7 @@ public sealed class SecretsExtensionTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _extension.DisposeAsync();
 
-    private IConfiguration Build(Dictionary<string, string?> settings)
+    private ConfigurationManager Build(Dictionary<string, string?> settings)
     {
         var configuration = new ConfigurationManager();
         configuration.AddInMemoryCollection(settings);
