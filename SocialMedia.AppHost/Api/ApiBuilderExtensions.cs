@@ -81,9 +81,15 @@ public static class ApiBuilderExtensions
             // The API migrates the empty database as it starts (Development), and drops its in-memory state with it.
             var restart = await context.Services.GetRequiredService<ResourceCommandService>()
                 .ExecuteCommandAsync(api.Resource, KnownResourceCommands.RestartCommand, context.CancellationToken);
-            return restart.Success
-                ? CommandResults.Success($"{ResourceNames.Database} was dropped and created empty; the API restarted and migrated it.")
-                : CommandResults.Failure($"{ResourceNames.Database} is empty, but restarting the API failed: {restart.Message}");
+            if (!restart.Success)
+            {
+                return CommandResults.Failure($"{ResourceNames.Database} is empty, but restarting the API failed: {restart.Message}");
+            }
+
+            // Report success only once the restarted API answers again, so whoever pressed the button
+            // (or a script) can carry on at once.
+            await WaitUntilHealthyAgainAsync(context.Services.GetRequiredService<ResourceNotificationService>(), api.Resource.Name, context.CancellationToken);
+            return CommandResults.Success($"{ResourceNames.Database} was dropped and created empty; the API restarted and migrated it.");
         }, new CommandOptions
         {
             Description = "Drops every user, post, like and comment, then restarts the API, which migrates the empty database.",
@@ -91,5 +97,24 @@ public static class ApiBuilderExtensions
             IconName = "DatabaseWarning",
         });
         return api;
+    }
+
+    private static async Task WaitUntilHealthyAgainAsync(ResourceNotificationService notifications, string resource, CancellationToken cancellationToken)
+    {
+        // The restart returns while the old health report may still read Healthy: first see it go, then come back.
+        using (var leaving = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            leaving.CancelAfter(TimeSpan.FromSeconds(30));
+            try
+            {
+                await notifications.WaitForResourceAsync(resource, e => e.Snapshot.HealthStatus is not HealthStatus.Healthy, leaving.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+            }
+        }
+
+        await notifications.WaitForResourceAsync(resource, e =>
+            e.Snapshot.State?.Text == KnownResourceStates.Running && e.Snapshot.HealthStatus is HealthStatus.Healthy, cancellationToken);
     }
 }
