@@ -6,6 +6,7 @@ using SocialMedia.Api.Features.Posts;
 using SocialMedia.Api.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddSecretsExtension();
 
 builder.AddServiceDefaults();
 builder.AddDatabase();
