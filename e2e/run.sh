@@ -40,14 +40,29 @@ setsid dotnet run --project SocialMedia.AppHost -c "$configuration" -- \
   --LocalInfra:Mode=Processes "--LocalInfra:DataDirectory=$data" >"$apphost_log" 2>&1 </dev/null &
 apphost=$!
 
+# Aspire's orchestrator (DCP) runs in sessions of its own, and so do the processes it starts
+# (PostgreSQL, s3rver, the API, the dashboard): find them through DCP's --monitor <AppHost pid>.
+dcp_sessions() {
+  local member dcp
+  for member in $(ps -s "$apphost" -o pid= 2>/dev/null); do
+    for dcp in $(pgrep -f -- "--monitor $member( |$)"); do
+      echo "$dcp"
+      pgrep -P "$dcp"
+    done
+  done
+}
+
 stopped=0
 stop_apphost() {
   [ "$stopped" = 1 ] && return 0
   stopped=1
+  local sessions
+  sessions=$(echo "$apphost" $(dcp_sessions) | tr ' ' ',')
+  say "stopping the AppHost and the $(ps -s "$sessions" -o pid= 2>/dev/null | wc -l) processes it runs"
   # SIGTERM is the AppHost's Ctrl-C: it stops its resources, then the dashboard and DCP.
   kill -TERM -- "-$apphost" 2>/dev/null
   for _ in $(seq 1 90); do
-    leftovers=$( (ps -s "$apphost" -o pid= 2>/dev/null; pgrep -f "$data" 2>/dev/null) | sort -u | tr '\n' ' ')
+    leftovers=$( (ps -s "$sessions" -o pid= 2>/dev/null; pgrep -f "$data" 2>/dev/null) | sort -u | tr '\n' ' ')
     [ -z "${leftovers// /}" ] && break
     sleep 1
   done
