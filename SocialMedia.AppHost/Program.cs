@@ -1,22 +1,32 @@
 using SocialMedia.AppHost.Api;
 using SocialMedia.AppHost.LocalInfra;
 
-var builder = DistributedApplication.CreateBuilder(args);
-var options = LocalInfraOptions.From(builder.Configuration, builder.AppHostDirectory);
+namespace SocialMedia.AppHost;
 
-LocalInfrastructure infrastructure;
-try
+// A named class rather than top-level statements: the test project references both the AppHost and
+// the API, and two global `Program` types would collide there.
+public static class Program
 {
-    infrastructure = builder.AddLocalInfrastructure(options);
-}
-catch (LocalInfraException e)
-{
-    // Something to install or configure on this machine: one line that says what, not a stack trace.
-    Console.Error.WriteLine($"SocialMedia.AppHost: {e.Message}");
-    return 1;
-}
+    public static async Task<int> Main(string[] args)
+    {
+        var builder = DistributedApplication.CreateBuilder(args);
+        var options = LocalInfraOptions.From(builder.Configuration, builder.AppHostDirectory);
 
-builder.AddSocialMediaApi(infrastructure, options);
+        LocalInfrastructure infrastructure;
+        try
+        {
+            infrastructure = builder.AddLocalInfrastructure(options);
+        }
+        catch (LocalInfraException e)
+        {
+            // Something to install or configure on this machine: one line that says what, not a stack trace.
+            await Console.Error.WriteLineAsync($"SocialMedia.AppHost: {e.Message}");
+            return 1;
+        }
 
-await builder.Build().RunAsync();
-return 0;
+        builder.AddSocialMediaApi(infrastructure, options);
+
+        await builder.Build().RunAsync();
+        return 0;
+    }
+}
