@@ -24,7 +24,7 @@ public static class ApiBuilderExtensions
         var jwtSecret = builder.AddParameter("jwt-secret", new GenerateParameterDefault { MinLength = 64, Special = false }, secret: true, persist: true);
         var s3 = infrastructure.Storage;
 
-        return builder.AddProject<Projects.SocialMedia_Api>(ResourceName, launchProfileName: "http")
+        var api = builder.AddProject<Projects.SocialMedia_Api>(ResourceName, launchProfileName: "http")
             .WithEndpoint(EndpointName, endpoint => endpoint.Port = options.ApiPort)
             .WithReference(infrastructure.Database).WaitFor(infrastructure.Database)
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development")
@@ -38,8 +38,9 @@ public static class ApiBuilderExtensions
             .WithEnvironment("AWS_REGION", "us-east-1")
             .WaitFor(s3.Resource)
             .WithHttpHealthCheck("/health", endpointName: EndpointName)
-            .WithUrlForEndpoint(EndpointName, url => url.DisplayText = "API")
-            .WithUrl(ReferenceExpression.Create($"{builder.CreateResourceBuilder<ProjectResource>(ResourceName).GetEndpoint(EndpointName)}/scalar"), "API reference (Scalar)")
+            .WithUrlForEndpoint(EndpointName, url => url.DisplayText = "API");
+        return api
+            .WithUrl(ReferenceExpression.Create($"{api.GetEndpoint(EndpointName)}/scalar"), "API reference (Scalar)")
             .WithDemoDataCommands(infrastructure);
     }
 
