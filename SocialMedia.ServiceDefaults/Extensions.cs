@@ -57,9 +57,7 @@ public static class Extensions
                 .AddSource(ApplicationActivitySource)
                 .AddAspNetCoreInstrumentation(options =>
                     // Probes every few seconds would bury the requests people come to the dashboard for.
-                    options.Filter = context =>
-                        !context.Request.Path.StartsWithSegments(HealthEndpointPath)
-                        && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
+                    options.Filter = context => !IsProbe(context))
                 // The AWS SDK's S3 calls are HttpClient requests: this is what puts them in the trace.
                 .AddHttpClientInstrumentation()
                 .AddNpgsql());
@@ -93,6 +91,14 @@ public static class Extensions
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        // Filtering the probe's request span is not enough: the readiness check's SQL would still be
+        // traced, as orphan spans whose parent never arrives. Nothing under a probe is traced.
+        app.UseWhen(IsProbe, probe => probe.Use(async (context, next) =>
+        {
+            using var suppressed = SuppressInstrumentationScope.Begin();
+            await next(context);
+        }));
+
         app.MapHealthChecks(HealthEndpointPath).DisableHttpMetrics().ExcludeFromDescription();
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions
         {
@@ -100,4 +106,8 @@ public static class Extensions
         }).DisableHttpMetrics().ExcludeFromDescription();
         return app;
     }
+
+    private static bool IsProbe(HttpContext context) =>
+        context.Request.Path.StartsWithSegments(HealthEndpointPath)
+        || context.Request.Path.StartsWithSegments(AlivenessEndpointPath);
 }

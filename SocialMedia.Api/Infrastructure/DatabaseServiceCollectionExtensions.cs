@@ -14,7 +14,7 @@ public sealed class DatabaseOptions
 internal static class DatabaseServiceCollectionExtensions
 {
     /// <summary>The connection-string name, shared with the AppHost's database resource.</summary>
-    public const string ConnectionName = "socialdb";
+    public const string ConnectionName = ResourceNames.Database;
 
     public static IHostApplicationBuilder AddDatabase(this IHostApplicationBuilder builder)
     {
