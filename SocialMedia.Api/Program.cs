@@ -3,6 +3,7 @@ using SocialMedia.Api.Features.Comments;
 using SocialMedia.Api.Features.Images;
 using SocialMedia.Api.Features.Likes;
 using SocialMedia.Api.Features.Posts;
+using SocialMedia.Api.Hosting.Lambda;
 using SocialMedia.Api.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -12,6 +13,8 @@ builder.AddDatabase();
 builder.AddAuth();
 builder.AddWebApi();
 builder.Services.AddImageStorage();
+builder.AddAWSLambdaHosting(LambdaEventSource.RestApi);
+builder.AddFunctionGroupFilter();
 
 var app = builder.Build();
 
