@@ -26,7 +26,7 @@ public readonly record struct Cursor(DateTime CreatedAt, Guid Id)
     public static bool TryDecode(string? text, [NotNullWhen(true)] out Cursor? cursor)
     {
         cursor = null;
-        if (string.IsNullOrEmpty(text) || text.Length > 64)
+        if (string.IsNullOrEmpty(text) || text.Length > 64 || !Base64Url.IsValid(text))
         {
             return false;
         }

@@ -1,15 +1,18 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace SocialMedia.Api.Common;
 
-/// <summary><c>?limit&amp;cursor</c> as clients send them: strings, so a bad value is a 422 naming the field, not a 400.</summary>
-public sealed record PageQuery(string? Limit, string? Cursor)
+/// <summary>
+/// <c>?limit&amp;cursor</c> as clients send them: bound as strings, so a bad value is a 422 naming
+/// the field rather than the framework's 400. Bound with <c>[AsParameters]</c>.
+/// </summary>
+public readonly record struct PageQuery(
+    [property: FromQuery(Name = "limit")] string? Limit,
+    [property: FromQuery(Name = "cursor")] string? Cursor)
 {
     public const int DefaultLimit = 20;
     public const int MaxLimit = 100;
-
-    public static ValueTask<PageQuery?> BindAsync(HttpContext context) =>
-        ValueTask.FromResult<PageQuery?>(new PageQuery(context.Request.Query["limit"], context.Request.Query["cursor"]));
 
     /// <summary>Validates both parameters; on success <paramref name="page"/> holds the parsed values.</summary>
     public bool TryParse(out PageRequest page, out ProblemHttpResult? problem)

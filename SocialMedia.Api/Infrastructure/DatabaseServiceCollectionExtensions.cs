@@ -19,9 +19,12 @@ internal static class DatabaseServiceCollectionExtensions
     public static IHostApplicationBuilder AddDatabase(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName);
-        var connectionString = builder.Configuration.GetConnectionString(ConnectionName);
-        builder.Services.AddDbContextPool<SocialDbContext>(options => options
-            .UseNpgsql(connectionString, npgsql => npgsql.EnableRetryOnFailure(maxRetryCount: 3))
+        // Read when the first context is made, not now: configuration added after this call
+        // (test hosts, the Lambda host's secrets) still counts.
+        builder.Services.AddDbContextPool<SocialDbContext>((services, options) => options
+            .UseNpgsql(
+                services.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionName),
+                npgsql => npgsql.EnableRetryOnFailure(maxRetryCount: 3))
             .UseSnakeCaseNamingConvention());
         builder.Services.AddHealthChecks().AddDbContextCheck<SocialDbContext>("database");
         return builder;

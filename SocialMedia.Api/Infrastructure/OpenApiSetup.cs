@@ -32,6 +32,25 @@ internal static class OpenApiSetup
                 };
                 return Task.CompletedTask;
             });
+            options.AddOperationTransformer((operation, _, _) =>
+            {
+                // Paging parameters bind as strings (so a bad one is a 422 naming it); describe
+                // them as what clients should send.
+                foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
+                {
+                    if (parameter.Name == "limit")
+                    {
+                        parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1", Maximum = "100", Default = System.Text.Json.Nodes.JsonValue.Create(20) };
+                        parameter.Description = "Items per page, 1 to 100 (default 20).";
+                    }
+                    else if (parameter.Name == "cursor")
+                    {
+                        parameter.Description = "The next_cursor of the previous page; opaque.";
+                    }
+                }
+
+                return Task.CompletedTask;
+            });
             options.AddOperationTransformer((operation, context, _) =>
             {
                 var metadata = context.Description.ActionDescriptor.EndpointMetadata;

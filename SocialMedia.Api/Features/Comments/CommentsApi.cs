@@ -37,7 +37,7 @@ public static class CommentsApi
     }
 
     internal static async Task<Results<Ok<Page<CommentResponse>>, ProblemHttpResult>> List(
-        [FromRoute(Name = "post_id")] Guid postId, PageQuery query, SocialDbContext db, CancellationToken cancellationToken)
+        [FromRoute(Name = "post_id")] Guid postId, [AsParameters] PageQuery query, SocialDbContext db, CancellationToken cancellationToken)
     {
         if (!query.TryParse(out var page, out var problem))
         {

@@ -16,15 +16,36 @@ internal static class StorageServiceCollectionExtensions
         services.AddKeyedSingleton<IAmazonS3>(ImageStorage.InternalClient, (sp, _) =>
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            return new AmazonS3Client(CreateConfig(options, options.ServiceUrl));
+            return CreateClient(sp.GetRequiredService<IConfiguration>(), CreateConfig(options, options.ServiceUrl));
         });
         services.AddKeyedSingleton<IAmazonS3>(ImageStorage.PublicClient, (sp, _) =>
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            return new AmazonS3Client(CreateConfig(options, options.PublicServiceUrl));
+            return CreateClient(sp.GetRequiredService<IConfiguration>(), CreateConfig(options, options.PublicServiceUrl));
         });
         services.AddSingleton<ImageStorage>();
         return services;
+    }
+
+    /// <summary>
+    /// The SDK's standard variable names, read through configuration (environment variables are
+    /// part of it), so that a test host or appsettings can supply them too; otherwise the SDK's
+    /// own chain (Lambda's role, instance profiles, ~/.aws).
+    /// </summary>
+    private static AmazonS3Client CreateClient(IConfiguration configuration, AmazonS3Config config)
+    {
+        var accessKey = configuration["AWS_ACCESS_KEY_ID"];
+        var secretKey = configuration["AWS_SECRET_ACCESS_KEY"];
+        if (string.IsNullOrEmpty(accessKey) || string.IsNullOrEmpty(secretKey))
+        {
+            return new AmazonS3Client(config);
+        }
+
+        var sessionToken = configuration["AWS_SESSION_TOKEN"];
+        AWSCredentials credentials = string.IsNullOrEmpty(sessionToken)
+            ? new BasicAWSCredentials(accessKey, secretKey)
+            : new SessionAWSCredentials(accessKey, secretKey, sessionToken);
+        return new AmazonS3Client(credentials, config);
     }
 
     private static AmazonS3Config CreateConfig(StorageOptions options, string? serviceUrl)

@@ -23,12 +23,14 @@ public sealed record CreatePostRequest(string? Content, string? ImageKey);
 /// </summary>
 public sealed class UpdatePostRequest
 {
-    public string? Content { get; init; }
+    // Plain setters, not init: the JSON source generator sets init-only properties all at once
+    // (absent ones as null), which would make every request look like it removes the image.
+    public string? Content { get; set; }
 
     public string? ImageKey
     {
         get;
-        init
+        set
         {
             field = value;
             HasImageKey = true;
@@ -36,7 +38,7 @@ public sealed class UpdatePostRequest
     }
 
     [JsonIgnore]
-    public bool HasImageKey { get; private init; }
+    public bool HasImageKey { get; private set; }
 }
 
 public sealed record UploadUrlRequest(string? ContentType, long? ContentLength);

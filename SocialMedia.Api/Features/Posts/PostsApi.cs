@@ -53,7 +53,7 @@ public static class PostsApi
     }
 
     internal static async Task<Results<Ok<Page<PostResponse>>, ProblemHttpResult>> List(
-        PageQuery query, [FromQuery(Name = "author_id")] string? authorId, ClaimsPrincipal principal,
+        [AsParameters] PageQuery query, [FromQuery(Name = "author_id")] string? authorId, ClaimsPrincipal principal,
         SocialDbContext db, ImageStorage images, CancellationToken cancellationToken)
     {
         if (!query.TryParse(out var page, out var problem))

@@ -1,0 +1,97 @@
+using Npgsql;
+
+namespace SocialMedia.Tests.Infrastructure;
+
+/// <summary>
+/// A throwaway PostgreSQL cluster in a temp folder, on a free port, tuned for tests (no fsync:
+/// nothing here must survive a crash). PostgreSQL refuses to run as root, so as root every
+/// server command runs as the <c>postgres</c> account.
+/// Set SOCIALMEDIA_TEST_POSTGRES to an admin connection string to use a running server instead.
+/// </summary>
+public sealed class PostgresServer
+{
+    private readonly string _adminConnectionString;
+    private readonly string? _binDirectory;
+    private readonly string? _dataDirectory;
+
+    private PostgresServer(string adminConnectionString, string? binDirectory, string? dataDirectory)
+    {
+        _adminConnectionString = adminConnectionString;
+        _binDirectory = binDirectory;
+        _dataDirectory = dataDirectory;
+    }
+
+    public static async Task<PostgresServer> StartAsync()
+    {
+        if (Environment.GetEnvironmentVariable("SOCIALMEDIA_TEST_POSTGRES") is { Length: > 0 } existing)
+        {
+            return new PostgresServer(existing, null, null);
+        }
+
+        var bin = FindBinDirectory();
+        var root = Path.Combine(Path.GetTempPath(), "socialmedia-tests-pg-" + Guid.NewGuid().ToString("N")[..12]);
+        var data = Path.Combine(root, "data");
+        Directory.CreateDirectory(root);
+        if (ProcessRunner.IsRoot)
+        {
+            await ProcessRunner.RunAsync("chown", ["-R", "postgres:postgres", root]);
+        }
+
+        var port = ProcessRunner.FreeTcpPort();
+        await RunAsPostgresAsync(Path.Combine(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync", "--locale=C.UTF-8"]);
+        var serverOptions = $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400";
+        await RunAsPostgresAsync(Path.Combine(bin, "pg_ctl"), ["start", "-w", "-t", "60", "-D", data, "-l", Path.Combine(root, "server.log"), "-o", serverOptions]);
+
+        var server = new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=false", bin, data);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();
+        return server;
+    }
+
+    /// <summary>A new, empty database; the API migrates it at start (Development).</summary>
+    public async Task<string> CreateDatabaseAsync()
+    {
+        var name = "t_" + Guid.NewGuid().ToString("N");
+        await using (var connection = new NpgsqlConnection(_adminConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        return new NpgsqlConnectionStringBuilder(_adminConnectionString) { Database = name, Pooling = true }.ConnectionString;
+    }
+
+    private void Stop()
+    {
+        if (_binDirectory is null || _dataDirectory is null)
+        {
+            return;
+        }
+
+        try
+        {
+            RunAsPostgresAsync(Path.Combine(_binDirectory, "pg_ctl"), ["stop", "-m", "immediate", "-D", _dataDirectory]).Wait(TimeSpan.FromSeconds(20));
+            Directory.Delete(Path.GetDirectoryName(_dataDirectory)!, recursive: true);
+        }
+        catch (Exception e) when (e is AggregateException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            // Best effort at process exit; a leftover temp folder is harmless.
+        }
+    }
+
+    private static Task<string> RunAsPostgresAsync(string program, string[] arguments) =>
+        ProcessRunner.IsRoot
+            ? ProcessRunner.RunAsync("runuser", ["-u", "postgres", "--", program, .. arguments])
+            : ProcessRunner.RunAsync(program, arguments);
+
+    private static string FindBinDirectory()
+    {
+        var candidates = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin"))
+                .OrderByDescending(d => int.TryParse(Path.GetFileName(Path.GetDirectoryName(d)), out var v) ? v : 0)
+            : Enumerable.Empty<string>();
+        var onPath = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries);
+        return candidates.Concat(onPath).FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")) && File.Exists(Path.Combine(d, "pg_ctl")))
+            ?? throw new InvalidOperationException("PostgreSQL server binaries (initdb, pg_ctl) not found: install postgresql (apt-get install postgresql) or set SOCIALMEDIA_TEST_POSTGRES.");
+    }
+}

@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace SocialMedia.Tests.Infrastructure;
+
+/// <summary>
+/// s3rver, a real S3 HTTP emulator (signature checks included) from npm, on a free port with its
+/// own temp folder. Installed from tools/s3rver's lock file on first use.
+/// </summary>
+public sealed class S3rverServer
+{
+    public const string AccessKey = "S3RVER";
+    public const string SecretKey = "S3RVER";
+    public const string Region = "us-east-1";
+
+    private readonly Process _process;
+
+    private S3rverServer(Process process, string endpoint)
+    {
+        _process = process;
+        Endpoint = endpoint;
+    }
+
+    /// <summary>http://127.0.0.1:port</summary>
+    public string Endpoint { get; }
+
+    public static async Task<S3rverServer> StartAsync()
+    {
+        var tool = Path.Combine(TestInfrastructure.RepositoryRoot, "tools", "s3rver");
+        var script = Path.Combine(tool, "node_modules", "s3rver", "bin", "s3rver.js");
+        if (!File.Exists(script))
+        {
+            await ProcessRunner.RunAsync("npm", ["ci", "--no-audit", "--no-fund"], tool, TimeSpan.FromMinutes(5));
+        }
+
+        var directory = Path.Combine(Path.GetTempPath(), "socialmedia-tests-s3-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(directory);
+        var port = ProcessRunner.FreeTcpPort();
+        var info = new ProcessStartInfo("node")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            ArgumentList = { script, "--address", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--directory", directory },
+        };
+        var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start s3rver (is Node.js installed?)");
+        var output = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
+            {
+            }
+        };
+
+        await ProcessRunner.WaitForPortAsync(port, TimeSpan.FromSeconds(60), () => { lock (output) { return output.ToString(); } });
+        return new S3rverServer(process, $"http://127.0.0.1:{port}");
+    }
+
+    public bool IsRunning => !_process.HasExited;
+}
