@@ -102,6 +102,7 @@ internal sealed class ApiGatewayHandler<TContext>(
     private static FeatureCollection BuildFeatures(LambdaHttpRequest request, string requestId, LambdaResponseFeature response, CancellationTokenSource aborted)
     {
         var features = new FeatureCollection();
+        var body = new LambdaRequestBody(request.Body);
         features.Set<IHttpRequestFeature>(new HttpRequestFeature
         {
             Protocol = request.Protocol,
@@ -112,8 +113,10 @@ internal sealed class ApiGatewayHandler<TContext>(
             QueryString = request.QueryString.Value ?? "",
             RawTarget = request.RawTarget,
             Headers = request.Headers,
-            Body = request.Body is null ? Stream.Null : new MemoryStream(request.Body, writable: false),
+            Body = body.Stream,
         });
+        features.Set<IHttpRequestBodyDetectionFeature>(body);
+        features.Set<IHttpMaxRequestBodySizeFeature>(body);
         features.Set<IHttpResponseFeature>(response);
         features.Set<IHttpResponseBodyFeature>(response);
         features.Set<IHttpConnectionFeature>(new HttpConnectionFeature
