@@ -25,7 +25,7 @@ public class LambdaFunctionFixture : IAsyncLifetime
     /// <summary>Whether to wait for the function's first /next (false for start-up failure tests).</summary>
     protected virtual bool WaitUntilReady => true;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         var postgres = await TestInfrastructure.GetPostgresAsync();
         ConnectionString = await postgres.CreateDatabaseAsync();
@@ -103,7 +103,7 @@ public class LambdaFunctionFixture : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (Function is not null)
         {
