@@ -85,6 +85,16 @@ public sealed class LambdaRuntimeTests(TracedLambdaFunctionFixture function) : I
     }
 
     [Fact]
+    public async Task A_problems_trace_id_is_the_xray_root_of_the_invocation()
+    {
+        using var client = function.CreateClient(PayloadVersion.RestV1, out var gateway);
+        gateway.TraceId = "Root=1-5759e988-0123456789abcdef01234567;Parent=53995c3f42cd8ad8;Sampled=1";
+        using var response = await client.GetAsync("/api/v1/nothing-here");
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("5759e9880123456789abcdef01234567", problem.GetProperty("trace_id").GetString());
+    }
+
+    [Fact]
     public async Task A_trace_lambda_did_not_sample_is_not_recorded()
     {
         using var client = function.CreateClient(PayloadVersion.RestV1, out var gateway);
