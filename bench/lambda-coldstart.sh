@@ -3,7 +3,8 @@
 # machine, in one run. See bench/LAMBDA.md.
 #   bench/lambda-coldstart.sh [RUNS] [WARM]         (defaults: 15 runs, 200 warm invocations)
 # Environment: SKIP_PUBLISH=1 reuses bench/out/lambda; BENCH_DB=<connection string> uses a running
-# PostgreSQL instead of a throwaway cluster; PUBLISH_ARGS adds arguments to dotnet publish.
+# PostgreSQL instead of a throwaway cluster (BENCH_DB_OPTIONS appends to the throwaway one's connection
+# string, e.g. ";Server Compatibility Mode=NoTypeLoading"); PUBLISH_ARGS adds arguments to dotnet publish.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-15}
@@ -30,7 +31,7 @@ if [ -z "${BENCH_DB:-}" ]; then
   as_pg "$bin/pg_ctl" start -w -D "$dir/data" -l "$dir/log" -o "-p $port -k $dir -c listen_addresses=127.0.0.1" >/dev/null
   cleanup() { as_pg "$bin/pg_ctl" stop -m immediate -D "$dir/data" >/dev/null 2>&1 || true; rm -rf "$dir"; }
   as_pg "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -qc "CREATE DATABASE social" >/dev/null
-  BENCH_DB="Host=127.0.0.1;Port=$port;Database=social;Username=postgres"
+  BENCH_DB="Host=127.0.0.1;Port=$port;Database=social;Username=postgres${BENCH_DB_OPTIONS:-}"
   psql_run() { as_pg "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d social -q "$@"; }
 fi
 
