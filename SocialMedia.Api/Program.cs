@@ -7,6 +7,7 @@ using SocialMedia.Api.Hosting.Lambda;
 using SocialMedia.Api.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddSecretsExtension();
 
 builder.AddServiceDefaults();
 builder.AddDatabase();

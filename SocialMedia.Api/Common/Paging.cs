@@ -25,7 +25,8 @@ public readonly record struct PageQuery(
         }
 
         Cursor? cursor = null;
-        if (Cursor is not null && !Common.Cursor.TryDecode(Cursor, out cursor))
+        // "cursor=" (empty) is how many clients spell "first page".
+        if (!string.IsNullOrEmpty(Cursor) && !Common.Cursor.TryDecode(Cursor, out cursor))
         {
             errors.Add("cursor", "is not a cursor this API issued");
         }

@@ -32,6 +32,7 @@ internal static class OpenApiSetup
                 };
                 return Task.CompletedTask;
             });
+            options.AddOperationTransformer(DescribeBodyRejections);
             options.AddOperationTransformer((operation, _, _) =>
             {
                 // Paging parameters bind as strings (so a bad one is a 422 naming it); describe
@@ -62,6 +63,7 @@ internal static class OpenApiSetup
 
                 var requirement = new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] };
                 operation.Security = [requirement];
+                AddProblemResponse(operation, context.Document, "401", "No valid, unexpired, unrevoked bearer token.");
                 // Optional-bearer endpoints also work without a token: say so with an empty requirement.
                 if (authorize.TrueForAll(a => a.Policy == Features.Auth.AuthorizationPolicies.OptionalBearer))
                 {
@@ -71,6 +73,37 @@ internal static class OpenApiSetup
                 return Task.CompletedTask;
             });
         });
+
+    /// <summary>Rejections any body-taking endpoint can give, before its handler runs.</summary>
+    private static Task DescribeBodyRejections(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (operation.RequestBody is not null)
+        {
+            AddProblemResponse(operation, context.Document, "400", "The body is not valid JSON or a field has the wrong JSON type.");
+            AddProblemResponse(operation, context.Document, "413", "The body is larger than 64 KiB.");
+            AddProblemResponse(operation, context.Document, "415", "The body is not application/json.");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static void AddProblemResponse(OpenApiOperation operation, OpenApiDocument? document, string status, string description)
+    {
+        operation.Responses ??= [];
+        if (operation.Responses.ContainsKey(status))
+        {
+            return;
+        }
+
+        operation.Responses[status] = new OpenApiResponse
+        {
+            Description = description,
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference("ProblemDetails", document) },
+            },
+        };
+    }
 
     public static WebApplication MapApiDocumentation(this WebApplication app)
     {

@@ -72,6 +72,12 @@ public sealed class OpenApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         var create = document.GetProperty("paths").GetProperty("/api/v1/posts").GetProperty("post");
         Assert.True(create.GetProperty("responses").GetProperty("422").GetProperty("content").TryGetProperty("application/problem+json", out _));
         Assert.True(create.TryGetProperty("security", out _));
+        foreach (var status in new[] { "400", "401", "413", "415" })
+        {
+            var content = create.GetProperty("responses").GetProperty(status).GetProperty("content");
+            Assert.Equal("#/components/schemas/ProblemDetails", content.GetProperty("application/problem+json").GetProperty("schema").GetProperty("$ref").GetString());
+        }
+
         var list = document.GetProperty("paths").GetProperty("/api/v1/posts").GetProperty("get");
         var limit = list.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToArray();
         Assert.Contains("limit", limit);

@@ -1,0 +1,88 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Npgsql;
+
+namespace SocialMedia.Api.Infrastructure;
+
+/// <summary>
+/// Secrets at cold start, never in environment variables: when <c>Jwt:SecretArn</c> or
+/// <c>Database:CredentialsSecretArn</c> is set, their values are fetched from the AWS Parameters
+/// and Secrets Lambda Extension (a local HTTP cache of Secrets Manager on port 2773) and put where
+/// the rest of the app already looks: <c>Jwt:Secret</c>, and the credentials of
+/// <c>ConnectionStrings:socialdb</c>. Hand-written because AWSSDK.SecretsManager is not available
+/// to this project; shaped as a configuration source, like Amazon.Extensions.Configuration.SystemsManager.
+/// </summary>
+public static class SecretsExtensionConfiguration
+{
+    public const string JwtSecretArnKey = "Jwt:SecretArn";
+    public const string DatabaseSecretArnKey = "Database:CredentialsSecretArn";
+
+    public static IConfigurationBuilder AddSecretsExtension(this IConfigurationManager configuration)
+    {
+        // Only the keys decide whether anything is fetched; everywhere else this adds nothing.
+        var jwtArn = configuration[JwtSecretArnKey];
+        var databaseArn = configuration[DatabaseSecretArnKey];
+        if (string.IsNullOrEmpty(jwtArn) && string.IsNullOrEmpty(databaseArn))
+        {
+            return configuration;
+        }
+
+        var port = configuration["PARAMETERS_SECRETS_EXTENSION_HTTP_PORT"] ?? "2773";
+        var token = configuration["AWS_SESSION_TOKEN"] ?? "";
+        var connectionString = configuration.GetConnectionString(DatabaseServiceCollectionExtensions.ConnectionName);
+        return configuration.Add(new Source(new Uri($"http://localhost:{port}/"), token, jwtArn, databaseArn, connectionString));
+    }
+
+    private sealed class Source(Uri extension, string token, string? jwtArn, string? databaseArn, string? connectionString) : IConfigurationSource
+    {
+        public IConfigurationProvider Build(IConfigurationBuilder builder) => new Provider(extension, token, jwtArn, databaseArn, connectionString);
+    }
+
+    private sealed class Provider(Uri extension, string token, string? jwtArn, string? databaseArn, string? connectionString) : ConfigurationProvider
+    {
+        public override void Load()
+        {
+            // Configuration loads synchronously; this runs once, at cold start, before anything listens.
+            using var client = new HttpClient { BaseAddress = extension, Timeout = TimeSpan.FromSeconds(10) };
+            client.DefaultRequestHeaders.Add("X-Aws-Parameters-Secrets-Token", token);
+            if (!string.IsNullOrEmpty(jwtArn))
+            {
+                Data["Jwt:Secret"] = FetchAsync(client, jwtArn).GetAwaiter().GetResult();
+            }
+
+            if (!string.IsNullOrEmpty(databaseArn))
+            {
+                var credentials = JsonSerializer.Deserialize(FetchAsync(client, databaseArn).GetAwaiter().GetResult(), SecretsJsonContext.Default.DatabaseCredentials)
+                    ?? throw new InvalidOperationException($"The secret {databaseArn} holds no database credentials.");
+                Data[$"ConnectionStrings:{DatabaseServiceCollectionExtensions.ConnectionName}"] =
+                    new NpgsqlConnectionStringBuilder(connectionString) { Username = credentials.Username, Password = credentials.Password }.ConnectionString;
+            }
+        }
+
+        private static async Task<string> FetchAsync(HttpClient client, string secretId)
+        {
+            using var response = await client.GetAsync("secretsmanager/get?secretId=" + Uri.EscapeDataString(secretId));
+            if (!response.IsSuccessStatusCode)
+            {
+                // The extension's body may echo request details; the status is enough to act on.
+                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                    $"The Parameters and Secrets extension answered {(int)response.StatusCode} for secret {secretId}."));
+            }
+
+            var secret = await response.Content.ReadFromJsonAsync(SecretsJsonContext.Default.SecretValue);
+            return secret?.SecretString ?? throw new InvalidOperationException($"The secret {secretId} has no string value.");
+        }
+    }
+
+    internal sealed record SecretValue(string? SecretString);
+
+    internal sealed record DatabaseCredentials(
+        [property: JsonPropertyName("username")] string Username,
+        [property: JsonPropertyName("password")] string Password);
+}
+
+[JsonSerializable(typeof(SecretsExtensionConfiguration.SecretValue))]
+[JsonSerializable(typeof(SecretsExtensionConfiguration.DatabaseCredentials))]
+internal sealed partial class SecretsJsonContext : JsonSerializerContext;

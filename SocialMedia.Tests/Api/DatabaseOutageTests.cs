@@ -1,0 +1,43 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using SocialMedia.Tests.Infrastructure;
+
+namespace SocialMedia.Tests.Api;
+
+/// <summary>The API in production mode with its database unreachable (nothing listens on the port).</summary>
+public sealed class UnreachableDatabaseFactory : WebApplicationFactory<Program>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        builder.UseSetting("ConnectionStrings:socialdb", $"Host=127.0.0.1;Port={ProcessRunner.FreeTcpPort()};Username=postgres;Database=none;Timeout=2");
+        builder.UseSetting("Jwt:Secret", ApiFactory.JwtSecret);
+        builder.UseSetting("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:1");
+        builder.UseSetting("AWS_ACCESS_KEY_ID", "unused");
+        builder.UseSetting("AWS_SECRET_ACCESS_KEY", "unused");
+    }
+}
+
+public sealed class DatabaseOutageTests(UnreachableDatabaseFactory factory) : IClassFixture<UnreachableDatabaseFactory>
+{
+    [Fact]
+    public async Task Health_reports_503_while_alive_stays_200()
+    {
+        using var client = factory.CreateClient();
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/health")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/alive")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_failure_is_a_500_problem_that_reveals_nothing_internal()
+    {
+        using var client = factory.CreateClient();
+        using var response = await client.GetAsync("/api/v1/posts");
+        var problem = await response.AssertProblemAsync(HttpStatusCode.InternalServerError);
+        var text = problem.ToString();
+        Assert.DoesNotContain("Npgsql", text, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("127.0.0.1", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("SELECT", text, StringComparison.OrdinalIgnoreCase);
+    }
+}

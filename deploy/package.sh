@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Builds the Lambda deployment package of SocialMedia.Api: one zip for all six functions
+# (FUNCTION_GROUP and _HANDLER tell them apart), with the self-contained `bootstrap` at its root.
+#
+#   deploy/package.sh                 # arm64 (Graviton, the default: cheaper per GB-second)
+#   ARCH=x64 deploy/package.sh        # x86_64; set lambda_architecture = "x86_64" in Terraform too
+#
+# Writes deploy/dist/socialmedia-api-linux-<arch>.zip and prints its size.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+arch=${ARCH:-arm64}
+case "$arch" in
+  arm64 | aarch64) arch=arm64 ;;
+  x64 | x86_64 | amd64) arch=x64 ;;
+  *) echo "package.sh: ARCH must be arm64 or x64, not '$arch'." >&2; exit 2 ;;
+esac
+
+project="$root/SocialMedia.Api/SocialMedia.Api.csproj"
+profile="$root/SocialMedia.Api/Properties/PublishProfiles/Lambda.pubxml"
+dist="$root/deploy/dist"
+publish="$dist/publish-linux-$arch"
+zip_file="$dist/socialmedia-api-linux-$arch.zip"
+
+for tool in dotnet zip; do
+  command -v "$tool" >/dev/null || { echo "package.sh: $tool is not installed." >&2; exit 1; }
+done
+if [ ! -f "$profile" ]; then
+  echo "package.sh: $profile is missing. It is the Lambda publish profile (self-contained, ReadyToRun," >&2
+  echo "invariant globalization, an executable 'bootstrap' at the output root) that the Lambda host provides." >&2
+  exit 1
+fi
+
+rm -rf "$publish" "$zip_file"
+mkdir -p "$dist"
+echo "Publishing SocialMedia.Api for linux-$arch ..."
+dotnet publish "$project" -c Release -r "linux-$arch" -p:PublishProfile=Lambda -o "$publish" --nologo
+
+# Lambda's custom runtime runs /var/task/bootstrap; nothing else would start the API.
+if [ ! -f "$publish/bootstrap" ]; then
+  echo "package.sh: the publish output has no 'bootstrap' at its root ($publish)." >&2
+  echo "The Lambda publish profile must produce it (the executable, named bootstrap)." >&2
+  exit 1
+fi
+chmod 755 "$publish/bootstrap"
+
+# Only what runs: no debug symbols, no development settings.
+find "$publish" \( -name '*.pdb' -o -name '*.dbg' -o -name 'appsettings.Development.json' \) -delete
+
+(cd "$publish" && zip -q -r -9 -X -y "$zip_file" .)
+
+# Listings into variables first: grep -q closing a pipe early would fail it under pipefail.
+entries=$(unzip -Z1 "$zip_file")
+if ! grep -qx 'bootstrap' <<<"$entries"; then
+  echo "package.sh: bootstrap is not at the root of $zip_file." >&2
+  exit 1
+fi
+mode=$(unzip -Z "$zip_file" bootstrap)
+if [[ "$mode" != -rwx* ]]; then
+  echo "package.sh: bootstrap lost its executable bit in $zip_file." >&2
+  exit 1
+fi
+
+zipped=$(stat -c %s "$zip_file")
+unzipped=$(du -sb "$publish" | cut -f1)
+mib() { awk -v b="$1" 'BEGIN { printf "%.1f MiB", b / 1048576 }'; }
+echo "$zip_file: $(mib "$zipped") zipped, $(mib "$unzipped") unzipped ($(wc -l <<<"$entries") files)"
+# Lambda takes 250 MB unzipped, the layers included. (Zipped size is no limit here: lambroll goes
+# through the artifacts bucket, Code.S3Bucket in function.json, not the 50 MB direct upload.)
+if [ "$unzipped" -gt $((200 * 1024 * 1024)) ]; then
+  echo "package.sh: warning: $(mib "$unzipped") unzipped leaves little of Lambda's 250 MB for the two layers." >&2
+fi
