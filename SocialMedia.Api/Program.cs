@@ -3,6 +3,7 @@ using SocialMedia.Api.Features.Comments;
 using SocialMedia.Api.Features.Images;
 using SocialMedia.Api.Features.Likes;
 using SocialMedia.Api.Features.Posts;
+using SocialMedia.Api.Hosting.Lambda;
 using SocialMedia.Api.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -13,6 +14,8 @@ builder.AddDatabase();
 builder.AddAuth();
 builder.AddWebApi();
 builder.Services.AddImageStorage();
+builder.AddAWSLambdaHosting(LambdaEventSource.RestApi);
+builder.AddFunctionGroupFilter();
 
 var app = builder.Build();
 

@@ -1,0 +1,170 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Claims;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using SocialMedia.Tests.Infrastructure;
+using SocialMedia.Tests.Lambda.Support;
+
+namespace SocialMedia.Tests.Lambda;
+
+/// <summary>
+/// Two functions on one database, as deployed: the API (auth group) and the authorizer
+/// (_HANDLER=authorizer). Tokens come from the API itself, so both validate the same real tokens.
+/// </summary>
+public sealed class AuthorizerFunctionsFixture : LambdaFunctionFixture
+{
+    public LambdaRuntimeEmulator AuthorizerRuntime { get; private set; } = null!;
+
+    public LambdaFunctionProcess Authorizer { get; private set; } = null!;
+
+    public async Task<InvocationResult> AuthorizeAsync(string payload) => await AuthorizerRuntime.InvokeAsync(payload);
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        AuthorizerRuntime = await LambdaRuntimeEmulator.StartAsync();
+        var environment = Environment();
+        environment["AWS_LAMBDA_RUNTIME_API"] = AuthorizerRuntime.RuntimeApi;
+        environment["_HANDLER"] = "authorizer";
+        environment["Database__MigrateOnStartup"] = "false";
+        Authorizer = LambdaFunctionProcess.Start(environment);
+    }
+
+    public override async Task DisposeAsync()
+    {
+        if (Authorizer is not null)
+        {
+            await Authorizer.DisposeAsync();
+        }
+
+        if (AuthorizerRuntime is not null)
+        {
+            await AuthorizerRuntime.DisposeAsync();
+        }
+
+        await base.DisposeAsync();
+    }
+}
+
+public sealed class LambdaAuthorizerTests(AuthorizerFunctionsFixture functions) : IClassFixture<AuthorizerFunctionsFixture>
+{
+    private const string MethodArn = "arn:aws:execute-api:us-east-1:123456789012:abcdef123/prod/GET/api/v1/auth/me";
+
+    private async Task<(Guid Id, string Token)> RegisterAsync()
+    {
+        using var client = functions.CreateClient(PayloadVersion.RestV1);
+        var username = "a_" + Guid.NewGuid().ToString("N")[..16];
+        using var response = await client.PostAsJsonAsync("/api/v1/auth/register", new { email = $"{username}@example.com", password = ApiClientExtensions.Password, username });
+        var body = await response.ReadJsonAsync();
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (body.GetProperty("user").GetProperty("id").GetGuid(), body.GetProperty("token").GetString()!);
+    }
+
+    private static string TokenEvent(string authorization)
+    {
+        var e = ApiGatewayClientHandler.Template("authorizer-token.json");
+        e["authorizationToken"] = authorization;
+        e["methodArn"] = MethodArn;
+        return e.ToJsonString();
+    }
+
+    private static string RequestEvent(string file, string header, string authorization)
+    {
+        var e = ApiGatewayClientHandler.Template(file);
+        e["headers"]![header] = authorization;
+        if (e["multiValueHeaders"] is JsonObject multi)
+        {
+            multi[header] = new JsonArray(authorization);
+        }
+
+        return e.ToJsonString();
+    }
+
+    private static void AssertAllowed(InvocationResult result, Guid userId, string resource)
+    {
+        Assert.False(result.IsError, result.ToString());
+        var json = result.Json;
+        Assert.Equal(userId.ToString(), json.GetProperty("principalId").GetString());
+        var statement = Assert.Single(json.GetProperty("policyDocument").GetProperty("Statement").EnumerateArray());
+        Assert.Equal("2012-10-17", json.GetProperty("policyDocument").GetProperty("Version").GetString());
+        Assert.Equal("Allow", statement.GetProperty("Effect").GetString());
+        Assert.Equal("execute-api:Invoke", statement.GetProperty("Action").GetString());
+        Assert.Equal(resource, Assert.Single(statement.GetProperty("Resource").EnumerateArray()).GetString());
+        Assert.Equal(userId.ToString(), json.GetProperty("context").GetProperty("user_id").GetString());
+    }
+
+    private static void AssertUnauthorized(InvocationResult result)
+    {
+        Assert.True(result.IsError, result.ToString());
+        // API Gateway answers 401 only for exactly this message.
+        Assert.Equal("Unauthorized", result.Json.GetProperty("errorMessage").GetString());
+    }
+
+    [Fact]
+    public async Task A_valid_token_event_gets_an_allow_policy_for_every_route_of_the_stage()
+    {
+        var (id, token) = await RegisterAsync();
+        AssertAllowed(await functions.AuthorizeAsync(TokenEvent("Bearer " + token)), id, "arn:aws:execute-api:us-east-1:123456789012:abcdef123/prod/*/*");
+    }
+
+    [Fact]
+    public async Task Request_events_of_rest_and_http_apis_read_the_authorization_header()
+    {
+        var (id, token) = await RegisterAsync();
+        AssertAllowed(await functions.AuthorizeAsync(RequestEvent("authorizer-request.json", "Authorization", "Bearer " + token)), id,
+            "arn:aws:execute-api:us-east-1:123456789012:abcdef123/test/*/*");
+        AssertAllowed(await functions.AuthorizeAsync(RequestEvent("authorizer-request-v2.json", "authorization", "bearer " + token)), id,
+            "arn:aws:execute-api:us-east-1:123456789012:abcdef123/test/*/*");
+    }
+
+    [Fact]
+    public async Task Tampered_expired_foreign_and_missing_tokens_are_unauthorized()
+    {
+        var (id, token) = await RegisterAsync();
+        var parts = token.Split('.');
+        var payload = Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(parts[1])).Replace(id.ToString(), Guid.NewGuid().ToString(), StringComparison.Ordinal);
+        var tampered = $"{parts[0]}.{Base64UrlEncoder.Encode(payload)}.{parts[2]}";
+
+        AssertUnauthorized(await functions.AuthorizeAsync(TokenEvent("Bearer " + tampered)));
+        AssertUnauthorized(await functions.AuthorizeAsync(TokenEvent("Bearer " + Sign(id, ApiFactory.JwtSecret, DateTime.UtcNow.AddHours(-2)))));
+        AssertUnauthorized(await functions.AuthorizeAsync(TokenEvent("Bearer " + Sign(id, "another-secret-0123456789-abcdefghijklmnopqrstuvwxyz", DateTime.UtcNow.AddHours(1)))));
+        AssertUnauthorized(await functions.AuthorizeAsync(TokenEvent(token)));
+        AssertUnauthorized(await functions.AuthorizeAsync(TokenEvent("")));
+    }
+
+    [Fact]
+    public async Task A_revoked_token_is_unauthorized_and_the_api_refuses_it_even_if_a_cached_allow_lets_it_through()
+    {
+        var (id, token) = await RegisterAsync();
+        AssertAllowed(await functions.AuthorizeAsync(TokenEvent("Bearer " + token)), id, "arn:aws:execute-api:us-east-1:123456789012:abcdef123/prod/*/*");
+
+        using var client = functions.CreateClient(PayloadVersion.RestV1, token);
+        using (var logout = await client.DeleteAsync("/api/v1/auth/logout"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
+        }
+
+        AssertUnauthorized(await functions.AuthorizeAsync(TokenEvent("Bearer " + token)));
+        // API Gateway may still hold the earlier Allow for this token; the API checks again.
+        using var me = await client.GetAsync("/api/v1/auth/me");
+        await me.AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    private static string Sign(Guid userId, string secret, DateTime expires)
+    {
+        var issued = expires.AddHours(-1);
+        return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = ApiFactory.JwtIssuer,
+            Audience = ApiFactory.JwtAudience,
+            IssuedAt = issued,
+            NotBefore = issued,
+            Expires = expires,
+            Subject = new ClaimsIdentity([new Claim("sub", userId.ToString()), new Claim("jti", Guid.NewGuid().ToString("N"))]),
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(secret)), SecurityAlgorithms.HmacSha256),
+        });
+    }
+}

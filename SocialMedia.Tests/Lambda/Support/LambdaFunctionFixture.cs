@@ -1,0 +1,118 @@
+using SocialMedia.Tests.Infrastructure;
+
+namespace SocialMedia.Tests.Lambda.Support;
+
+/// <summary>
+/// One Lambda function process (the published API in Lambda mode) with its Runtime API emulator,
+/// on a fresh database and bucket of the shared PostgreSQL and s3rver. One per test class.
+/// Production environment, as in AWS; only migration and bucket creation are switched on.
+/// </summary>
+public class LambdaFunctionFixture : IAsyncLifetime
+{
+    public LambdaRuntimeEmulator Runtime { get; private set; } = null!;
+
+    public LambdaFunctionProcess Function { get; private set; } = null!;
+
+    public string ConnectionString { get; private set; } = "";
+
+    public S3rverServer S3 { get; private set; } = null!;
+
+    public string BucketName { get; } = "l-" + Guid.NewGuid().ToString("N")[..20];
+
+    /// <summary>Settings on top of the defaults; a subclass picks a handler, a group, limits.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> ExtraEnvironment => [];
+
+    /// <summary>Whether to wait for the function's first /next (false for start-up failure tests).</summary>
+    protected virtual bool WaitUntilReady => true;
+
+    public virtual async Task InitializeAsync()
+    {
+        var postgres = await TestInfrastructure.GetPostgresAsync();
+        ConnectionString = await postgres.CreateDatabaseAsync();
+        S3 = await TestInfrastructure.GetS3Async();
+        Runtime = await LambdaRuntimeEmulator.StartAsync();
+        await BeforeStartAsync();
+        Function = LambdaFunctionProcess.Start(Environment());
+        if (WaitUntilReady)
+        {
+            await WaitForRuntimeLoopAsync();
+        }
+    }
+
+    /// <summary>For fixtures that need more running before the function starts.</summary>
+    protected virtual Task BeforeStartAsync() => Task.CompletedTask;
+
+    public Dictionary<string, string?> Environment()
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["AWS_LAMBDA_RUNTIME_API"] = Runtime.RuntimeApi,
+            ["AWS_LAMBDA_FUNCTION_NAME"] = "social-media-test",
+            ["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST",
+            ["AWS_REGION"] = S3rverServer.Region,
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["ConnectionStrings__socialdb"] = ConnectionString,
+            ["Jwt__Secret"] = ApiFactory.JwtSecret,
+            ["Storage__BucketName"] = BucketName,
+            ["Storage__CreateBucketOnStartup"] = "true",
+            ["Database__MigrateOnStartup"] = "true",
+            ["AWS_ENDPOINT_URL_S3"] = S3.Endpoint,
+            ["AWS_ACCESS_KEY_ID"] = S3rverServer.AccessKey,
+            ["AWS_SECRET_ACCESS_KEY"] = S3rverServer.SecretKey,
+            ["RateLimits__RegistrationsPerHour"] = "0",
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        foreach (var (key, value) in ExtraEnvironment)
+        {
+            environment[key] = value;
+        }
+
+        return environment;
+    }
+
+    public HttpClient CreateClient(PayloadVersion version, out ApiGatewayClientHandler gateway, string? token = null)
+    {
+        gateway = new ApiGatewayClientHandler(Runtime, version);
+        var client = new HttpClient(gateway) { BaseAddress = new Uri("https://api.example.com") };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        }
+
+        return client;
+    }
+
+    public HttpClient CreateClient(PayloadVersion version, string? token = null) => CreateClient(version, out _, token);
+
+    private async Task WaitForRuntimeLoopAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (Runtime.NextRequests == 0)
+        {
+            if (Function.HasExited)
+            {
+                throw new InvalidOperationException($"The function exited with {Function.ExitCode} before taking invocations:\n{Function.Output}");
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The function never asked for an invocation:\n{Function.Output}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        if (Function is not null)
+        {
+            await Function.DisposeAsync();
+        }
+
+        if (Runtime is not null)
+        {
+            await Runtime.DisposeAsync();
+        }
+    }
+}
