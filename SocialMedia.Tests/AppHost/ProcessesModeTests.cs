@@ -11,6 +11,7 @@ namespace SocialMedia.Tests.AppHost;
 /// The one-command promise, checked end to end without a container runtime: the AppHost starts
 /// PostgreSQL and s3rver as local processes and the API works through them.
 /// </summary>
+[Collection(AppHostsOneAtATime.Name)]
 public sealed class ProcessesModeTests(ProcessesModeAppHost host) : IClassFixture<ProcessesModeAppHost>
 {
     // A real PNG header is enough: the API checks the stored object's type and size, not its pixels.
@@ -95,6 +96,30 @@ public sealed class ProcessesModeTests(ProcessesModeAppHost host) : IClassFixtur
     }
 
     [Fact]
+    public void PostgresKeepsItsDataInTheAppHostsDataFolderAndListensOnARandomPort()
+    {
+        Assert.True(File.Exists(Path.Combine(host.DataDirectory, "postgres", "PG_VERSION")));
+        Assert.True(Directory.Exists(Path.Combine(host.DataDirectory, "s3rver", "social-media-images")));
+        // The testing builder moves even the API's fixed port, so a developer's running AppHost is never in the way.
+        Assert.NotEqual(5080, host.App.GetEndpoint("api", "http").Port);
+    }
+}
+
+/// <summary>
+/// Whole AppHosts are heavy on a 2-core machine: they run one at a time, after the parallel tests,
+/// so their orchestrator is never starved while stopping or restarting a resource.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class AppHostsOneAtATime
+{
+    public const string Name = "AppHost";
+}
+
+/// <summary>Reset restarts the API; it gets an AppHost of its own so no other test sees that.</summary>
+[Collection(AppHostsOneAtATime.Name)]
+public sealed class ResetDatabaseCommandTests(ProcessesModeAppHost host) : IClassFixture<ProcessesModeAppHost>
+{
+    [Fact]
     public async Task ResetDatabaseCommandLeavesAnEmptyMigratedDatabaseAndARunningApi()
     {
         using var api = host.CreateApiClient();
@@ -114,14 +139,5 @@ public sealed class ProcessesModeTests(ProcessesModeAppHost host) : IClassFixtur
         Assert.Equal(HttpStatusCode.Unauthorized, login.StatusCode);
         var page = await api.GetFromJsonAsync<JsonElement>("/api/v1/posts");
         Assert.Empty(page.GetProperty("data").EnumerateArray());
-    }
-
-    [Fact]
-    public void PostgresKeepsItsDataInTheAppHostsDataFolderAndListensOnARandomPort()
-    {
-        Assert.True(File.Exists(Path.Combine(host.DataDirectory, "postgres", "PG_VERSION")));
-        Assert.True(Directory.Exists(Path.Combine(host.DataDirectory, "s3rver", "social-media-images")));
-        // The testing builder moves even the API's fixed port, so a developer's running AppHost is never in the way.
-        Assert.NotEqual(5080, host.App.GetEndpoint("api", "http").Port);
     }
 }
