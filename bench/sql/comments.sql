@@ -1,16 +1,10 @@
 -- GET /api/v1/posts/{id}/comments?limit=20 with a bearer token, on one of the seed's busy posts.
--- protocol: extended
+-- protocol: prepared
 \set limit 21
 \set post_n random(:busy_first, :busy_last)
 
-DISCARD ALL;
-
-SELECT EXISTS (
-    SELECT 1
-    FROM revoked_tokens AS r
-    WHERE r.jti = :jti);
-
-DISCARD ALL;
+\startpipeline
+SELECT EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = :jti);
 
 SELECT c0.id, c0.post_id, c0.content, c0.user_id, u.username, u.avatar_url, c0.created_at, c0.updated_at
 FROM (
@@ -22,3 +16,4 @@ FROM (
 ) AS c0
 INNER JOIN users AS u ON c0.user_id = u.id
 ORDER BY c0.created_at, c0.id;
+\endpipeline

@@ -1,27 +1,14 @@
 -- GET /api/v1/posts?limit=20&cursor=... (a cursor deep down the timeline) with a bearer token.
 -- run.sh passes the cursor's position as cursor_at and cursor_id.
--- protocol: extended
-\set limit 21
+-- protocol: prepared
 
-DISCARD ALL;
+\startpipeline
+SELECT EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = :jti);
 
-SELECT EXISTS (
-    SELECT 1
-    FROM revoked_tokens AS r
-    WHERE r.jti = :jti);
-
-DISCARD ALL;
-
-SELECT p0.id, p0.content, p0.image_key, p0.likes_count, p0.comments_count, EXISTS (
-    SELECT 1
-    FROM likes AS l
-    WHERE p0.id = l.post_id AND l.user_id = :user_id), p0.user_id, u.username, u.avatar_url, p0.created_at, p0.updated_at
-FROM (
-    SELECT p.id, p.comments_count, p.content, p.created_at, p.image_key, p.likes_count, p.updated_at, p.user_id
-    FROM posts AS p
-    WHERE (p.created_at, p.id) < (:cursor_at, :cursor_id)
-    ORDER BY p.created_at DESC, p.id DESC
-    LIMIT :limit
-) AS p0
-INNER JOIN users AS u ON p0.user_id = u.id
-ORDER BY p0.created_at DESC, p0.id DESC;
+SELECT p.id, p.content, p.image_key, p.likes_count, p.comments_count,
+       COALESCE((SELECT TRUE FROM likes l WHERE l.user_id = :user_id AND l.post_id = p.id LIMIT 1), FALSE),
+       p.user_id, u.username, u.avatar_url, p.created_at, p.updated_at
+FROM (SELECT * FROM posts WHERE (created_at, id) < (:cursor_at, :cursor_id) ORDER BY created_at DESC, id DESC LIMIT 21) p
+JOIN users u ON u.id = p.user_id
+ORDER BY p.created_at DESC, p.id DESC;
+\endpipeline

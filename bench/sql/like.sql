@@ -1,18 +1,14 @@
 -- POST /api/v1/posts/{id}/likes, then DELETE of the same like: each transaction is one request,
 -- alternating (toggle starts at 0 with -D toggle=0 and flips per transaction), as bench/wrk/like.lua does.
--- protocol: extended
+-- protocol: prepared
 \set toggle 1 - :toggle
 \if :toggle
 \set post_n random(1, :like_last)
-
-DISCARD ALL;
 
 SELECT EXISTS (
     SELECT 1
     FROM revoked_tokens AS r
     WHERE r.jti = :jti);
-
-DISCARD ALL;
 
 WITH inserted AS (
     INSERT INTO likes (id, user_id, post_id, created_at)
@@ -30,14 +26,10 @@ SELECT coalesce((SELECT likes_count FROM bumped), p.likes_count) AS likes_count,
 FROM posts p WHERE p.id = bench_post_id(:post_n);
 \else
 
-DISCARD ALL;
-
 SELECT EXISTS (
     SELECT 1
     FROM revoked_tokens AS r
     WHERE r.jti = :jti);
-
-DISCARD ALL;
 
 WITH deleted AS (
     DELETE FROM likes WHERE user_id = :user_id AND post_id = bench_post_id(:post_n) RETURNING 1

@@ -15,10 +15,28 @@ namespace SocialMedia.Api.Features.Auth;
 /// </summary>
 internal sealed class DeferredRevocationCheck(string jti)
 {
+    private const string Lookup = "SELECT EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = $1)";
+
     public string Jti { get; } = jti;
 
     /// <summary>Null until the lookup has run.</summary>
-    public bool? Revoked { get; set; }
+    public bool? Revoked { get; private set; }
+
+    /// <summary>The lookup, to go first in a batch; <see cref="ReadAnswerAsync"/> then reads its answer.</summary>
+    public NpgsqlBatchCommand ToBatchCommand()
+    {
+        var lookup = new NpgsqlBatchCommand(Lookup);
+        lookup.Parameters.Add(new NpgsqlParameter { Value = Jti });
+        return lookup;
+    }
+
+    /// <summary>Reads the lookup's answer and moves the reader on to the batch's next result.</summary>
+    public async Task ReadAnswerAsync(DbDataReader reader, CancellationToken cancellationToken)
+    {
+        await reader.ReadAsync(cancellationToken);
+        Revoked = reader.GetBoolean(0);
+        await reader.NextResultAsync(cancellationToken);
+    }
 }
 
 internal static class RevocationCheckWithQuery
@@ -69,8 +87,6 @@ internal static class RevocationCheckWithQuery
 /// </summary>
 internal sealed class RevocationCheckInterceptor(IHttpContextAccessor httpContextAccessor) : DbCommandInterceptor
 {
-    private const string Lookup = "SELECT EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = $1)";
-
     public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
         DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
     {
@@ -81,9 +97,7 @@ internal sealed class RevocationCheckInterceptor(IHttpContextAccessor httpContex
         }
 
         var batch = new NpgsqlBatch(query.Connection, query.Transaction);
-        var lookup = new NpgsqlBatchCommand(Lookup);
-        lookup.Parameters.Add(new NpgsqlParameter { Value = check.Jti });
-        batch.BatchCommands.Add(lookup);
+        batch.BatchCommands.Add(check.ToBatchCommand());
         var page = new NpgsqlBatchCommand(query.CommandText);
         foreach (NpgsqlParameter parameter in query.Parameters)
         {
@@ -97,9 +111,7 @@ internal sealed class RevocationCheckInterceptor(IHttpContextAccessor httpContex
         }
 
         var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        check.Revoked = reader.GetBoolean(0);
-        await reader.NextResultAsync(cancellationToken);
+        await check.ReadAnswerAsync(reader, cancellationToken);
         // EF reads the query's rows from here on, as if it had executed the command itself.
         return InterceptionResult<DbDataReader>.SuppressWithResult(reader);
     }

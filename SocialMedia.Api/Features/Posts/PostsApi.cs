@@ -55,7 +55,7 @@ public static class PostsApi
     }
 
     internal static async Task<Results<Ok<Page<PostResponse>>, ProblemHttpResult>> List(
-        [AsParameters] PageQuery query, [FromQuery(Name = "author_id")] string? authorId, ClaimsPrincipal principal,
+        [AsParameters] PageQuery query, [FromQuery(Name = "author_id")] string? authorId, HttpContext httpContext,
         SocialDbContext db, ImageStorage images, CancellationToken cancellationToken)
     {
         if (!query.TryParse(out var page, out var problem))
@@ -74,7 +74,7 @@ public static class PostsApi
             author = parsed;
         }
 
-        var rows = await db.PageAsync(author, page, principal.FindUserId(), cancellationToken);
+        var rows = await db.PageAsync(author, page, httpContext.User.FindUserId(), httpContext.Features.Get<DeferredRevocationCheck>(), cancellationToken);
         return TypedResults.Ok(Page<PostResponse>.From(rows, page.Limit, r => r.Position, r => r.ToResponse(images)));
     }
 
