@@ -11,6 +11,8 @@
 #   BENCH_USERS        seeded users                                  (200)
 #   BENCH_POSTS        seeded posts                                  (10000)
 #   BENCH_SCALE_POSTS  posts for the deep-page scaling step; 0 skips  (1000000)
+#   BENCH_DEEP_CONCURRENCY  connections for the deep-page measurements: the time of one page,
+#                      not of a queue of them                        (1)
 #   BENCH_API_DIR      a published SocialMedia.Api to measure instead of publishing this checkout
 #   BENCH_CAPTURE_ONLY=1  stop after capturing the statements the API sends (results/*/captured-*.sql):
 #                      what to copy into bench/sql/*.sql after changing a query
@@ -24,6 +26,7 @@ WARMUP=${BENCH_WARMUP:-3}
 USERS=${BENCH_USERS:-200}
 POSTS=${BENCH_POSTS:-10000}
 SCALE_POSTS=${BENCH_SCALE_POSTS:-1000000}
+DEEP_CONCURRENCY=${BENCH_DEEP_CONCURRENCY:-1}
 API_DIR=${BENCH_API_DIR:-}
 results=$bench/results/$(date +%Y%m%d-%H%M%S)
 loadavg=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -142,6 +145,8 @@ start_api() { # sets api_pid and startup_ms (not a $(...) subshell: the pid must
   helper wait-alive "$base/alive" "$t0" 120 "$api_pid" >"$work/startup_ms" || { tail -n 30 "$results/api.log"; die "the API did not start"; }
   kill -0 "$api_pid" 2>/dev/null || die "the API exited right after answering /alive (is another process on $base?)"
   startup_ms=$(cat "$work/startup_ms")
+  # CPU time (user + system) spent until then: what start-up costs whatever else the machine runs.
+  startup_cpu_ms=$(awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$api_pid/stat")
 }
 
 say "first start of the API (migrates the empty database, creates the bucket)"
@@ -160,7 +165,7 @@ comments=$(psql -d social -At -c "SELECT count(*) FROM comments")
 
 say "starting the API (timed: process start to the first 200 from /alive)"
 start_api
-echo "start-up: $startup_ms ms (first start with migrations: $first_startup_ms ms)" >&2
+echo "start-up: $startup_ms ms, $startup_cpu_ms ms of CPU (first start with migrations: $first_startup_ms ms)" >&2
 
 # --- measurements ---------------------------------------------------------------------------------
 export BENCH_TOKEN=$token BENCH_WRK_DIR=$bench/wrk
@@ -258,7 +263,7 @@ fi
 
 measure timeline timeline.lua "/api/v1/posts?limit=20" timeline.sql
 measure comments comments.lua "/api/v1/posts/x/comments" comments.sql
-measure deep-10k timeline.lua "/api/v1/posts?limit=20&cursor=$deep10k_cursor" deep.sql \
+CONCURRENCY=$DEEP_CONCURRENCY measure deep-10k timeline.lua "/api/v1/posts?limit=20&cursor=$deep10k_cursor" deep.sql \
   -D "cursor_at=$deep10k_at" -D "cursor_id=$deep10k_id"
 measure like like.lua "/api/v1/posts/x/likes" like.sql
 measure create create.lua /api/v1/posts create.sql
@@ -270,12 +275,12 @@ if [ "$SCALE_POSTS" -gt "$POSTS" ]; then
   psql -d social -v posts="$POSTS" -v total="$SCALE_POSTS" -v users="$USERS" -f "$bench/sql/scale.sql"
   echo "grown in $(($(date +%s) - started)) s" >&2
   IFS='|' read -r deep1m_cursor deep1m_at deep1m_id < <(deep_cursor $((SCALE_POSTS - POSTS / 10)))
-  measure deep-1m timeline.lua "/api/v1/posts?limit=20&cursor=$deep1m_cursor" deep.sql \
+  CONCURRENCY=$DEEP_CONCURRENCY measure deep-1m timeline.lua "/api/v1/posts?limit=20&cursor=$deep1m_cursor" deep.sql \
     -D "cursor_at=$deep1m_at" -D "cursor_id=$deep1m_id"
-  # The page query with this cursor, as EXPLAIN ANALYZE sees it: an index scan, 21 rows.
-  explain=$(grep -v -E '^\s*(--|\\)' "$bench/sql/deep.sql" | awk 'BEGIN{RS=";"} NF{last=$0} END{print last}' \
-    | sed -e "s/:cursor_at/'$deep1m_at'::timestamptz/g" -e "s/:cursor_id/'$deep1m_id'::uuid/g" -e "s/:user_id/'$user_id'::uuid/g" -e "s/:limit/21/g")
-  psql -d social -c "EXPLAIN (ANALYZE, BUFFERS) $explain" >"$results/explain-deep-1m.txt"
+  # The page query with this cursor, as EXPLAIN ANALYZE sees it (generic plan when the API prepares):
+  # an index scan of ix_posts_created_at_id that stops after 21 rows.
+  helper explain "$bench/sql/deep.sql" "cursor_at=$deep1m_at" "cursor_id=$deep1m_id" "user_id=$user_id" "jti=$jti" \
+    | psql -d social >"$results/explain-deep-1m.txt"
   deep_plan=$(grep -o -m1 -E '(Index|Index Only) Scan( Backward)? using [a-z_]+ on posts' "$results/explain-deep-1m.txt" || echo "no index scan on posts!")
   deep_plan+=", $(grep -o -E 'Execution Time: [0-9.]+ ms' "$results/explain-deep-1m.txt")"
 fi
@@ -284,8 +289,8 @@ peak_rss_kb=$(awk '/^VmHWM:/ {print $2}' "/proc/$api_pid/status")
 stop_api
 
 cat >"$results/meta.json" <<EOF
-{"startup_ms":$startup_ms,"first_startup_ms":$first_startup_ms,"peak_rss_kb":$peak_rss_kb,
- "concurrency":$CONCURRENCY,"duration_s":$DURATION,"warmup_s":$WARMUP,
+{"startup_ms":$startup_ms,"startup_cpu_ms":$startup_cpu_ms,"first_startup_ms":$first_startup_ms,"peak_rss_kb":$peak_rss_kb,
+ "concurrency":$CONCURRENCY,"deep_concurrency":$DEEP_CONCURRENCY,"duration_s":$DURATION,"warmup_s":$WARMUP,
  "users":$((USERS + 1)),"posts":$POSTS,"likes":$likes,"comments":$comments,"scale_posts":$SCALE_POSTS,
  "cpus":$(nproc),"loadavg":"$loadavg","deep_plan":"$deep_plan",
  "api":"$API_DIR","commit":"$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"}

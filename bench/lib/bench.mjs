@@ -9,6 +9,8 @@
 //   call METHOD URL [TOKEN] [JSON_BODY]    one request; print the status and the body; non-2xx exits 1
 //   pgbench-summary OUTPUT_TXT LOG_PREFIX  tps from pgbench's output, p50/p99 from its per-transaction logs
 //   sql-check JSONLOG SQL_DIR MARKS_JSON   compare the statements the API sent with bench/sql/*.sql
+//   explain SQL_FILE NAME=VALUE...         a psql script: EXPLAIN ANALYZE of the file's last statement,
+//                                          prepared as the API's is (a generic plan when it prepares)
 //   report RESULTS_DIR                     print the figures and write RESULTS_DIR/summary.{md,json}
 import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
@@ -161,6 +163,25 @@ const commands = {
     if (mismatches > 0) process.exit(2);
   },
 
+  async explain(file, ...assignments) {
+    const text = readFileSync(file, 'utf8');
+    // The script's own constants (\set limit 21) first, then the values run.sh passes.
+    const constants = [...text.matchAll(/^\\set (\w+) (\d+)\s*$/gm)].map((m) => [m[1], m[2]]);
+    const values = Object.fromEntries([...constants, ...assignments.map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)])]);
+    const statement = text.split('\n').filter((l) => !/^\s*(--|\\)/.test(l)).join('\n')
+      .split(/;\s*\n/).map((s) => s.trim()).filter(Boolean).at(-1).replace(/;$/, '');
+    const order = [];
+    const prepared = statement.replace(/(?<!:):([a-z_][a-z0-9_]*)/g, (_, name) => {
+      if (!(name in values)) fail(`no value for :${name}`);
+      if (!order.includes(name)) order.push(name);
+      return `$${order.indexOf(name) + 1}`;
+    });
+    const literal = (v) => `'${String(v).replaceAll("'", "''")}'`;
+    if (/^-- protocol: *prepared/m.test(text)) console.log('SET plan_cache_mode = force_generic_plan;');
+    console.log(`PREPARE bench_explain AS ${prepared};`);
+    console.log(`EXPLAIN (ANALYZE, BUFFERS) EXECUTE bench_explain(${order.map((n) => literal(values[n])).join(', ')});`);
+  },
+
   async report(resultsDir) {
     const read = (name) => (existsSync(join(resultsDir, name)) ? JSON.parse(readFileSync(join(resultsDir, name), 'utf8')) : null);
     const meta = read('meta.json') ?? {};
@@ -174,8 +195,8 @@ const commands = {
       ['create', 'POST /posts'],
       ['like', 'POST+DELETE /posts/{id}/likes'],
       ['comments', 'GET /posts/{id}/comments (bearer)'],
-      ['deep-10k', 'GET /posts?cursor=deep, 10k posts'],
-      ['deep-1m', 'GET /posts?cursor=deep, 1M posts'],
+      ['deep-10k', `GET /posts?cursor=deep, 10k posts (c=${meta.deep_concurrency ?? '?'})`],
+      ['deep-1m', `GET /posts?cursor=deep, 1M posts (c=${meta.deep_concurrency ?? '?'})`],
     ]) {
       const api = read(`api-${name}.json`);
       const pg = read(`pgbench-${name}.json`);
@@ -194,9 +215,9 @@ const commands = {
     if (Number.isFinite(scaling)) {
       lines.push(`deep page p50, 1M posts / 10k posts: API ${scaling.toFixed(2)}× (pgbench ${pgScaling.toFixed(2)}×); plan: ${meta.deep_plan ?? '?'}`);
     }
-    lines.push(`API start-up, process start to first 200 from /alive: ${meta.startup_ms ?? '?'} ms (first start, migrating an empty database: ${meta.first_startup_ms ?? '?'} ms)`);
+    lines.push(`API start-up, process start to first 200 from /alive: ${meta.startup_ms ?? '?'} ms, ${meta.startup_cpu_ms ?? '?'} ms of CPU (first start, migrating an empty database: ${meta.first_startup_ms ?? '?'} ms)`);
     lines.push(`API peak RSS (VmHWM): ${meta.peak_rss_kb ? (meta.peak_rss_kb / 1024).toFixed(0) + ' MB' : '?'}`);
-    lines.push(`concurrency ${meta.concurrency} connections, ${meta.duration_s} s per measurement after ${meta.warmup_s} s of warm-up; ${meta.posts} posts, ${meta.users} users, ${meta.likes} likes, ${meta.comments} comments; ${meta.cpus} CPUs, load average at start ${meta.loadavg}`);
+    lines.push(`concurrency ${meta.concurrency} connections (deep pages: ${meta.deep_concurrency}), ${meta.duration_s} s per measurement after ${meta.warmup_s} s of warm-up; ${meta.posts} posts, ${meta.users} users, ${meta.likes} likes, ${meta.comments} comments; ${meta.cpus} CPUs, load average at start ${meta.loadavg}`);
     const text = lines.join('\n');
     console.log(text);
     writeFileSync(join(resultsDir, 'summary.md'), text + '\n');
