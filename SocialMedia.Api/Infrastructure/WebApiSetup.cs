@@ -52,6 +52,8 @@ internal static class WebApiSetup
         services.AddSingleton<TokenService>();
         services.AddScoped<TokenRevocations>();
         services.AddScoped<RevocationCheckingJwtEvents>();
+        services.AddHttpContextAccessor();
+        services.AddSingleton<RevocationCheckInterceptor>();
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<TokenService>((options, tokens) =>

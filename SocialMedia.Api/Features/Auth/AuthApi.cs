@@ -35,6 +35,7 @@ public static class AuthApi
 
         group.MapGet("/me", Me)
             .RequireAuthorization()
+            .ChecksRevocationWithItsQuery()
             .WithSummary("The caller's own account")
             .ProducesProblem(StatusCodes.Status401Unauthorized);
 

@@ -13,6 +13,13 @@ internal sealed class RevocationCheckingJwtEvents(TokenRevocations revocations) 
             return;
         }
 
+        if (RevocationCheckWithQuery.AppliesTo(context.HttpContext))
+        {
+            // A read whose endpoint sends the lookup with its own query (one round trip, not two).
+            context.HttpContext.Features.Set(new DeferredRevocationCheck(jti));
+            return;
+        }
+
         if (await revocations.IsRevokedAsync(jti, context.HttpContext.RequestAborted))
         {
             context.Fail("The token has been revoked.");

@@ -17,6 +17,7 @@ public static class CommentsApi
         var group = routes.MapGroup("/api/v1").WithTags("Comments").InFunctionGroup(FunctionGroup.Comments);
 
         group.MapGet("/posts/{post_id:guid}/comments", List)
+            .ChecksRevocationWithItsQuery()
             .WithSummary("A post's comments, oldest first")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);

@@ -28,6 +28,7 @@ public static class LikesApi
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("", List)
+            .ChecksRevocationWithItsQuery()
             .WithSummary("Who liked a post, newest first")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);

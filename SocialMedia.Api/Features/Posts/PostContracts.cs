@@ -43,4 +43,7 @@ public sealed class UpdatePostRequest
 
 public sealed record UploadUrlRequest(string? ContentType, long? ContentLength);
 
+/// <summary>The author's fields a new post's response needs, returned by its INSERT.</summary>
+internal sealed record PostAuthor(string Username, string? AvatarUrl);
+
 public sealed record UploadUrlResponse(string UploadUrl, string Method, IReadOnlyDictionary<string, string> Headers, string ImageKey, DateTime ExpiresAt);

@@ -18,6 +18,7 @@ public static class PostsApi
 
         group.MapGet("", List)
             .RequireAuthorization(AuthorizationPolicies.OptionalBearer)
+            .ChecksRevocationWithItsQuery()
             .WithSummary("The timeline, newest first; author_id narrows it to one author")
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
@@ -28,6 +29,7 @@ public static class PostsApi
 
         group.MapGet("/{id:guid}", Get)
             .RequireAuthorization(AuthorizationPolicies.OptionalBearer)
+            .ChecksRevocationWithItsQuery()
             .WithSummary("One post")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -53,7 +55,7 @@ public static class PostsApi
     }
 
     internal static async Task<Results<Ok<Page<PostResponse>>, ProblemHttpResult>> List(
-        [AsParameters] PageQuery query, [FromQuery(Name = "author_id")] string? authorId, ClaimsPrincipal principal,
+        [AsParameters] PageQuery query, [FromQuery(Name = "author_id")] string? authorId, HttpContext httpContext,
         SocialDbContext db, ImageStorage images, CancellationToken cancellationToken)
     {
         if (!query.TryParse(out var page, out var problem))
@@ -72,7 +74,7 @@ public static class PostsApi
             author = parsed;
         }
 
-        var rows = await db.PageAsync(author, page, principal.FindUserId(), cancellationToken);
+        var rows = await db.PageAsync(author, page, httpContext.User.FindUserId(), httpContext.Features.Get<DeferredRevocationCheck>(), cancellationToken);
         return TypedResults.Ok(Page<PostResponse>.From(rows, page.Limit, r => r.Position, r => r.ToResponse(images)));
     }
 
@@ -103,28 +105,30 @@ public static class PostsApi
             return Problems.Validation(errors.ToDictionary());
         }
 
+        var id = Guid.CreateVersion7();
         var now = clock.UtcNowMilliseconds();
-        var post = new Post
+        List<PostAuthor> author;
+        try
         {
-            Id = Guid.CreateVersion7(),
-            UserId = userId,
-            Content = request.Content!,
-            ImageKey = request.ImageKey,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-        db.Posts.Add(post);
-        if (await TrySaveAsync(db, cancellationToken) is { } saveProblem)
+            // The row and its author in one round trip (the counters start at their defaults, 0).
+            author = await db.Database.SqlQuery<PostAuthor>(
+                $"""
+                WITH inserted AS (
+                    INSERT INTO posts (id, user_id, content, image_key, created_at, updated_at)
+                    VALUES ({id}, {userId}, {request.Content}, {request.ImageKey}, {now}, {now})
+                    RETURNING user_id
+                )
+                SELECT u.username, u.avatar_url FROM users u JOIN inserted i ON u.id = i.user_id
+                """).ToListAsync(cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            return saveProblem;
+            return ImageKeyTaken();
         }
 
-        var author = await db.Users.AsNoTracking().Where(u => u.Id == userId)
-            .Select(u => new Users.AuthorResponse(u.Id, u.Username, u.AvatarUrl))
-            .SingleAsync(cancellationToken);
-        var response = new PostResponse(post.Id, post.Content, post.ImageKey is null ? null : images.UrlOf(post.ImageKey), post.ImageKey,
-            0, 0, false, author, post.CreatedAt, post.UpdatedAt);
-        return TypedResults.Created($"/api/v1/posts/{post.Id}", response);
+        var response = new PostResponse(id, request.Content!, request.ImageKey is null ? null : images.UrlOf(request.ImageKey), request.ImageKey,
+            0, 0, false, new Users.AuthorResponse(userId, author[0].Username, author[0].AvatarUrl), now, now);
+        return TypedResults.Created($"/api/v1/posts/{id}", response);
     }
 
     internal static async Task<Results<Ok<PostResponse>, ProblemHttpResult>> Update(
@@ -258,8 +262,10 @@ public static class PostsApi
         }
         catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
-            // The only unique index a post write can hit: the image belongs to another post.
-            return Problems.Validation("image_key", "is already used by another post");
+            return ImageKeyTaken();
         }
     }
+
+    // The only unique index a post write can hit: the image belongs to another post.
+    private static ProblemHttpResult ImageKeyTaken() => Problems.Validation("image_key", "is already used by another post");
 }

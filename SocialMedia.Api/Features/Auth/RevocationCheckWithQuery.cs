@@ -1,0 +1,118 @@
+using System.Data.Common;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Npgsql;
+using SocialMedia.Api.Common;
+
+namespace SocialMedia.Api.Features.Auth;
+
+/// <summary>
+/// The revocation lookup of a read request, sent with the request's first query instead of on its
+/// own: one round trip to PostgreSQL instead of two (bench/ measures the difference). Opt-in per
+/// endpoint with <see cref="RevocationCheckWithQuery.ChecksRevocationWithItsQuery{TBuilder}"/>,
+/// and only for GET, so nothing can have been written when a revoked token is found: every other
+/// request still looks the token up in the bearer handler, before its endpoint runs.
+/// </summary>
+internal sealed class DeferredRevocationCheck(string jti)
+{
+    private const string Lookup = "SELECT EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = $1)";
+
+    public string Jti { get; } = jti;
+
+    /// <summary>Null until the lookup has run.</summary>
+    public bool? Revoked { get; private set; }
+
+    /// <summary>The lookup, to go first in a batch; <see cref="ReadAnswerAsync"/> then reads its answer.</summary>
+    public NpgsqlBatchCommand ToBatchCommand()
+    {
+        var lookup = new NpgsqlBatchCommand(Lookup);
+        lookup.Parameters.Add(new NpgsqlParameter { Value = Jti });
+        return lookup;
+    }
+
+    /// <summary>Reads the lookup's answer and moves the reader on to the batch's next result.</summary>
+    public async Task ReadAnswerAsync(DbDataReader reader, CancellationToken cancellationToken)
+    {
+        await reader.ReadAsync(cancellationToken);
+        Revoked = reader.GetBoolean(0);
+        await reader.NextResultAsync(cancellationToken);
+    }
+}
+
+internal static class RevocationCheckWithQuery
+{
+    private sealed class Marker;
+
+    public static bool AppliesTo(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<Marker>() is not null
+        && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method));
+
+    /// <summary>
+    /// The endpoint's first query carries the revocation lookup, and its result is held back until
+    /// the answer is known: a revoked token gets the bearer handler's own 401, as if the lookup had
+    /// run first. An endpoint that returns before any query (a 422, say) looks the token up then.
+    /// </summary>
+    public static TBuilder ChecksRevocationWithItsQuery<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
+    {
+        builder.WithMetadata(new Marker());
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var result = await next(context);
+            var http = context.HttpContext;
+            if (http.Features.Get<DeferredRevocationCheck>() is not { } check)
+            {
+                return result;
+            }
+
+            var revoked = check.Revoked
+                ?? await http.RequestServices.GetRequiredService<TokenRevocations>().IsRevokedAsync(check.Jti, http.RequestAborted);
+            // Public endpoints answer a revoked token as they answer no token (the bearer handler's
+            // failure leaves the request anonymous); those that need a caller refuse it.
+            if (!revoked || http.GetEndpoint()?.Metadata.GetMetadata<IAuthorizeData>() is null)
+            {
+                return result;
+            }
+
+            http.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
+            return Problems.Unauthorized("The token has been revoked.");
+        });
+        return builder;
+    }
+}
+
+/// <summary>
+/// Puts a pending <see cref="DeferredRevocationCheck"/> in front of the request's first query, as
+/// one Npgsql batch (one round trip; both statements prepared like any other), and reads its answer
+/// off the front of the results before EF Core reads the rest.
+/// </summary>
+internal sealed class RevocationCheckInterceptor(IHttpContextAccessor httpContextAccessor) : DbCommandInterceptor
+{
+    public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        if (result.HasResult || command is not NpgsqlCommand query
+            || httpContextAccessor.HttpContext?.Features.Get<DeferredRevocationCheck>() is not { Revoked: null } check)
+        {
+            return result;
+        }
+
+        var batch = new NpgsqlBatch(query.Connection, query.Transaction);
+        batch.BatchCommands.Add(check.ToBatchCommand());
+        var page = new NpgsqlBatchCommand(query.CommandText);
+        foreach (NpgsqlParameter parameter in query.Parameters)
+        {
+            page.Parameters.Add(parameter.Clone());
+        }
+
+        batch.BatchCommands.Add(page);
+        if (query.CommandTimeout > 0)
+        {
+            batch.Timeout = query.CommandTimeout;
+        }
+
+        var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await check.ReadAnswerAsync(reader, cancellationToken);
+        // EF reads the query's rows from here on, as if it had executed the command itself.
+        return InterceptionResult<DbDataReader>.SuppressWithResult(reader);
+    }
+}

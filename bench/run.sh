@@ -1,0 +1,302 @@
+#!/usr/bin/env bash
+# bench/run.sh: the API's hot paths side by side with PostgreSQL answering the same SQL (pgbench),
+# in one run and at one concurrency, so that every figure is a ratio taken under the same load.
+# See bench/README.md for how to read the output. Everything runs on 127.0.0.1 and is stopped
+# and removed at the end; only bench/results/<time>/ stays.
+#
+# Settings (environment):
+#   BENCH_CONCURRENCY  connections, for wrk and pgbench alike        (16)
+#   BENCH_DURATION     seconds per measurement                       (10)
+#   BENCH_WARMUP       seconds of API warm-up before each measurement (3)
+#   BENCH_USERS        seeded users                                  (200)
+#   BENCH_POSTS        seeded posts                                  (10000)
+#   BENCH_SCALE_POSTS  posts for the deep-page scaling step; 0 skips  (1000000)
+#   BENCH_DEEP_CONCURRENCY  connections for the deep-page measurements: the time of one page,
+#                      not of a queue of them                        (1)
+#   BENCH_API_DIR      a published SocialMedia.Api to measure instead of publishing this checkout
+#   BENCH_CAPTURE_ONLY=1  stop after capturing the statements the API sends (results/*/captured-*.sql):
+#                      what to copy into bench/sql/*.sql after changing a query
+set -euo pipefail
+
+bench=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$bench")
+CONCURRENCY=${BENCH_CONCURRENCY:-16}
+DURATION=${BENCH_DURATION:-10}
+WARMUP=${BENCH_WARMUP:-3}
+USERS=${BENCH_USERS:-200}
+POSTS=${BENCH_POSTS:-10000}
+SCALE_POSTS=${BENCH_SCALE_POSTS:-1000000}
+DEEP_CONCURRENCY=${BENCH_DEEP_CONCURRENCY:-1}
+API_DIR=${BENCH_API_DIR:-}
+results=$bench/results/$(date +%Y%m%d-%H%M%S)
+loadavg=$(cut -d' ' -f1-3 /proc/loadavg)
+
+say() { printf '\n== %s\n' "$*" >&2; }
+die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
+helper() { node "$bench/lib/bench.mjs" "$@"; }
+
+# --- prerequisites: public tools only, installed from Debian when missing ---------------------
+apt_updated=0
+apt_install() {
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo=sudo
+  if [ "$apt_updated" = 0 ]; then $sudo apt-get update -qq; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+command -v wrk >/dev/null || { say "installing wrk (apt-get install wrk)"; apt_install wrk; }
+command -v node >/dev/null || { say "installing Node.js"; apt_install nodejs npm; }
+command -v dotnet >/dev/null || die "the .NET SDK (dotnet) is needed: https://dot.net"
+find_pg_bin() {
+  local dir
+  for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k5 -n -r) $(dirname "$(command -v initdb 2>/dev/null || echo /nonexistent/x)"); do
+    if [ -x "$dir/initdb" ] && [ -x "$dir/pgbench" ]; then echo "$dir"; return; fi
+  done
+}
+pgbin=$(find_pg_bin)
+if [ -z "$pgbin" ]; then
+  say "installing PostgreSQL (server binaries and pgbench)"
+  apt_install postgresql
+  service postgresql stop >/dev/null 2>&1 || true # the bench starts a server of its own
+  pgbin=$(find_pg_bin)
+  [ -n "$pgbin" ] || die "PostgreSQL's initdb and pgbench not found after installing"
+fi
+pg_major=$("$pgbin/postgres" --version | sed -E 's/[^0-9]*([0-9]+).*/\1/')
+[ "$pg_major" -ge 15 ] || die "PostgreSQL 15 or newer is needed (jsonlog, pgbench pipelines); found $pg_major in $pgbin"
+if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then
+  useradd --system --home /var/lib/postgresql --shell /bin/bash postgres
+fi
+s3rver_js=$root/tools/s3rver/node_modules/s3rver/bin/s3rver.js
+[ -f "$s3rver_js" ] || npm ci --prefix "$root/tools/s3rver" --no-audit --no-fund --loglevel=error
+
+# --- the run's own folder, and cleanup of everything it starts ---------------------------------
+mkdir -p "$results"
+work=$(mktemp -d /tmp/socialmedia-bench.XXXXXX)
+chmod 755 "$work"
+api_pid="" s3_pid="" pg_started=0
+as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+stop_api() {
+  [ -n "$api_pid" ] || return 0
+  kill -TERM "$api_pid" 2>/dev/null || true
+  for _ in $(seq 100); do kill -0 "$api_pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$api_pid" 2>/dev/null || true
+  wait "$api_pid" 2>/dev/null || true
+  api_pid=""
+}
+cleanup() {
+  stop_api
+  if [ -n "$s3_pid" ]; then kill "$s3_pid" 2>/dev/null || true; wait "$s3_pid" 2>/dev/null || true; fi
+  if [ "$pg_started" = 1 ]; then
+    cp "$work/pg/server.log" "$results/postgres.log" 2>/dev/null || true
+    cp "$pglog" "$results/postgres.json" 2>/dev/null || true
+    as_postgres "$pgbin/pg_ctl" stop -m immediate -D "$work/pg/data" >/dev/null 2>&1 || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- the API build -------------------------------------------------------------------------------
+if [ -z "$API_DIR" ]; then
+  say "publishing SocialMedia.Api (Release)"
+  API_DIR=$bench/results/publish
+  dotnet publish "$root/SocialMedia.Api" -c Release -o "$API_DIR" --nologo -v quiet >"$results/publish.log" 2>&1 \
+    || { tail -n 30 "$results/publish.log"; die "dotnet publish failed"; }
+fi
+[ -f "$API_DIR/SocialMedia.Api.dll" ] || die "no SocialMedia.Api.dll in $API_DIR"
+
+# --- PostgreSQL, tuned as a throwaway server: nothing here must survive a crash ------------------
+say "starting PostgreSQL $pg_major ($pgbin)"
+pgport=$(helper port)
+mkdir -p "$work/pg/log"
+[ "$(id -u)" = 0 ] && chown -R postgres: "$work/pg"
+as_postgres "$pgbin/initdb" -D "$work/pg/data" -U postgres --auth=trust -E UTF8 --no-sync --locale=C.UTF-8 >"$results/initdb.log" 2>&1
+pg_options="-p $pgport -k $work/pg -c listen_addresses=127.0.0.1"
+pg_options+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=256MB -c max_connections=200"
+# Statements are logged as JSON only while the run captures what the API sends (see capture_sql).
+pg_options+=" -c logging_collector=on -c log_destination=jsonlog -c log_directory=$work/pg/log -c log_filename=postgresql"
+as_postgres "$pgbin/pg_ctl" start -w -t 60 -D "$work/pg/data" -l "$work/pg/server.log" -o "$pg_options" >/dev/null
+pg_started=1
+pglog=$work/pg/log/postgresql.json
+psql() { "$pgbin/psql" -h 127.0.0.1 -p "$pgport" -U postgres -X -q -v ON_ERROR_STOP=1 "$@"; }
+psql -d postgres -c "CREATE DATABASE social"
+
+say "starting s3rver"
+s3port=$(helper port)
+mkdir -p "$work/s3"
+node "$s3rver_js" --address 127.0.0.1 --port "$s3port" --directory "$work/s3" --silent >"$results/s3rver.log" 2>&1 &
+s3_pid=$!
+helper wait-port "$s3port" 60
+
+# --- the API, as it runs in production (Production environment, Warning logs) -------------------
+apiport=$(helper port)
+base=http://127.0.0.1:$apiport
+jwt_secret=$(node -e 'console.log(require("crypto").randomBytes(48).toString("base64"))')
+start_api() { # sets api_pid and startup_ms (not a $(...) subshell: the pid must stay in this shell)
+  local t0
+  t0=$(date +%s%N)
+  env -u OTEL_EXPORTER_OTLP_ENDPOINT \
+    ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="$base" \
+    ConnectionStrings__socialdb="Host=127.0.0.1;Port=$pgport;Database=social;Username=postgres" \
+    Database__MigrateOnStartup=true Storage__CreateBucketOnStartup=true Storage__BucketName=bench-images \
+    AWS_ENDPOINT_URL_S3="http://127.0.0.1:$s3port" AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_REGION=us-east-1 \
+    Jwt__Secret="$jwt_secret" Logging__LogLevel__Default=Warning \
+    dotnet "$API_DIR/SocialMedia.Api.dll" >>"$results/api.log" 2>&1 &
+  api_pid=$!
+  helper wait-alive "$base/alive" "$t0" 120 "$api_pid" >"$work/startup_ms" || { tail -n 30 "$results/api.log"; die "the API did not start"; }
+  kill -0 "$api_pid" 2>/dev/null || die "the API exited right after answering /alive (is another process on $base?)"
+  startup_ms=$(cat "$work/startup_ms")
+  # CPU time (user + system) spent until then: what start-up costs whatever else the machine runs.
+  startup_cpu_ms=$(awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$api_pid/stat")
+}
+
+say "first start of the API (migrates the empty database, creates the bucket)"
+start_api
+first_startup_ms=$startup_ms
+account=$(helper register "$base" bench_reader bench_reader@bench.example 'bench-password-1')
+token=$(node -p 'JSON.parse(process.argv[1]).token' "$account")
+user_id=$(node -p 'JSON.parse(process.argv[1]).user_id' "$account")
+jti=$(node -p 'JSON.parse(process.argv[1]).jti' "$account")
+stop_api
+
+say "seeding $USERS users, $POSTS posts, likes and comments (SQL)"
+psql -d social -v users="$USERS" -v posts="$POSTS" -v bench_user="$user_id" -f "$bench/sql/seed.sql"
+likes=$(psql -d social -At -c "SELECT count(*) FROM likes")
+comments=$(psql -d social -At -c "SELECT count(*) FROM comments")
+
+say "starting the API (timed: process start to the first 200 from /alive)"
+start_api
+echo "start-up: $startup_ms ms, $startup_cpu_ms ms of CPU (first start with migrations: $first_startup_ms ms)" >&2
+
+# --- measurements ---------------------------------------------------------------------------------
+export BENCH_TOKEN=$token BENCH_WRK_DIR=$bench/wrk
+export BENCH_CONTENT="Benchmarking the timeline: one round trip per page, keyset paging on the index, no COUNT(*)."
+export BENCH_POSTS=$((POSTS > 1000 ? POSTS - 1000 : POSTS)) # below the bench account's own likes (seed.sql)
+export BENCH_BUSY_FIRST=$((POSTS - 99)) BENCH_BUSY_LAST=$POSTS
+pgbench_vars=(-D "user_id=$user_id" -D "jti=$jti" -D "content=$BENCH_CONTENT"
+  -D "like_last=$BENCH_POSTS" -D "busy_first=$BENCH_BUSY_FIRST" -D "busy_last=$BENCH_BUSY_LAST" -D toggle=0)
+failures=0
+
+# How pgbench sends a script's statements: as the API does (the file's "-- protocol:" line, which
+# the SQL check holds to the log): extended = unnamed statements parsed each time, prepared = named
+# statements parsed once per connection.
+protocol_of() { sed -n 's/^-- protocol: *\([a-z]*\).*/\1/p' "$bench/sql/$1" | head -n 1; }
+
+run_wrk() { # OUT SCRIPT PATH SECONDS
+  BENCH_OUT=$1 timeout $(($4 + 60)) wrk -t1 -c"$CONCURRENCY" -d"$4s" --timeout 5s -s "$bench/wrk/$2" "$base$3"
+}
+
+# measure NAME WRK_SCRIPT PATH SQL_SCRIPT [pgbench -D ...]: warm-up, the API under wrk, then pgbench
+# running the statements of bench/sql/SQL_SCRIPT, with the same connections for the same time.
+measure() {
+  local name=$1 script=$2 path=$3 sql=$4
+  shift 4
+  say "$name: warm-up ${WARMUP}s, then API and pgbench ${DURATION}s each at $CONCURRENCY connections"
+  run_wrk "$work/warmup.json" "$script" "$path" "$WARMUP" >/dev/null
+  run_wrk "$results/api-$name.json" "$script" "$path" "$DURATION" >"$results/wrk-$name.txt"
+  mkdir -p "$work/pgbench"
+  timeout $((DURATION + 120)) "$pgbin/pgbench" -h 127.0.0.1 -p "$pgport" -U postgres -n -M "$(protocol_of "$sql")" \
+    -c "$CONCURRENCY" -j 1 -T "$DURATION" -l --log-prefix="$work/pgbench/$name" \
+    "${pgbench_vars[@]}" "$@" -f "$bench/sql/$sql" social >"$results/pgbench-$name.txt" 2>&1 \
+    || { tail -n 20 "$results/pgbench-$name.txt" >&2; failures=$((failures + 1)); return 0; }
+  helper pgbench-summary "$results/pgbench-$name.txt" "$work/pgbench/$name" >"$results/pgbench-$name.json"
+  local bad
+  bad=$(node -p 'const r = require(process.argv[1]); r.errors + r.non_2xx' "$results/api-$name.json")
+  if [ "$bad" != 0 ]; then
+    echo "bench: $name: $bad API requests failed (see $results/api-$name.json)" >&2
+    failures=$((failures + 1))
+  fi
+  printf '%s: API %s | pgbench %s\n' "$name" "$(cat "$results/api-$name.json")" "$(cat "$results/pgbench-$name.json")" >&2
+}
+
+# A cursor DEPTH rows down the timeline, encoded as the API encodes it (Common/Cursor.cs): base64url
+# of 0x01, the big-endian .NET ticks of created_at and the big-endian uuid. Prints "cursor|created_at|id".
+deep_cursor() {
+  psql -d social -At -F '|' -c "
+    SELECT translate(rtrim(encode('\\x01'::bytea
+             || int8send((extract(epoch FROM created_at) * 10000000)::bigint + 621355968000000000)
+             || uuid_send(id), 'base64'), '='), '+/', '-_'),
+           to_json(created_at) #>> '{}', id
+    FROM posts ORDER BY created_at DESC, id DESC OFFSET $1 LIMIT 1"
+}
+
+# The statements the API sends for one request of each kind, from PostgreSQL's own log, compared
+# with bench/sql/*.sql: the pgbench side runs what the API really sends, or the run says so.
+capture_sql() {
+  local marks=() from to
+  psql -d social -c "ALTER SYSTEM SET log_statement = 'all'" -c "SELECT pg_reload_conf()" >/dev/null
+  sleep 0.5
+  mark() { # NAME, then METHOD PATH BODY triples: the request(s) whose statements make bench/sql/NAME.sql
+    local name=$1 round
+    shift
+    # Five unlogged rounds first, so that statements Npgsql prepares after a few uses are prepared.
+    for round in 1 2 3 4 5 6; do
+      [ "$round" = 6 ] && { sleep 0.3; from=$(stat -c %s "$pglog" 2>/dev/null || echo 0); }
+      local calls=("$@")
+      while [ ${#calls[@]} -gt 0 ]; do
+        helper call "${calls[0]}" "$base${calls[1]}" "$token" "${calls[2]}" >/dev/null
+        calls=("${calls[@]:3}")
+      done
+    done
+    sleep 0.5
+    to=$(stat -c %s "$pglog")
+    marks+=("{\"name\":\"$name\",\"from\":$from,\"to\":$to}")
+  }
+  local post
+  post=$(psql -d social -At -c "SELECT bench_post_id($BENCH_POSTS)")
+  mark timeline GET "/api/v1/posts?limit=20" ""
+  mark deep GET "/api/v1/posts?limit=20&cursor=$deep10k_cursor" ""
+  mark create POST /api/v1/posts "{\"content\":\"captured\"}"
+  mark like POST "/api/v1/posts/$post/likes" "" DELETE "/api/v1/posts/$post/likes" ""
+  mark comments GET "/api/v1/posts/$(psql -d social -At -c "SELECT bench_post_id($POSTS)")/comments?limit=20" ""
+  psql -d social -c "ALTER SYSTEM RESET log_statement" -c "SELECT pg_reload_conf()" >/dev/null
+  (IFS=,; echo "[${marks[*]}]") >"$results/sql-marks.json"
+  helper sql-check "$pglog" "$bench/sql" "$results/sql-marks.json" || failures=$((failures + 1))
+}
+
+IFS='|' read -r deep10k_cursor deep10k_at deep10k_id < <(deep_cursor $((POSTS * 9 / 10)))
+say "checking bench/sql/*.sql against the statements the API sends"
+capture_sql
+if [ "${BENCH_CAPTURE_ONLY:-0}" = 1 ]; then
+  echo "captured statements: $results/captured-*.sql" >&2
+  exit 0
+fi
+
+measure timeline timeline.lua "/api/v1/posts?limit=20" timeline.sql
+measure comments comments.lua "/api/v1/posts/x/comments" comments.sql
+CONCURRENCY=$DEEP_CONCURRENCY measure deep-10k timeline.lua "/api/v1/posts?limit=20&cursor=$deep10k_cursor" deep.sql \
+  -D "cursor_at=$deep10k_at" -D "cursor_id=$deep10k_id"
+measure like like.lua "/api/v1/posts/x/likes" like.sql
+measure create create.lua /api/v1/posts create.sql
+
+deep_plan=""
+if [ "$SCALE_POSTS" -gt "$POSTS" ]; then
+  say "growing the timeline to $SCALE_POSTS posts (SQL)"
+  started=$(date +%s)
+  psql -d social -v posts="$POSTS" -v total="$SCALE_POSTS" -v users="$USERS" -f "$bench/sql/scale.sql"
+  echo "grown in $(($(date +%s) - started)) s" >&2
+  IFS='|' read -r deep1m_cursor deep1m_at deep1m_id < <(deep_cursor $((SCALE_POSTS - POSTS / 10)))
+  CONCURRENCY=$DEEP_CONCURRENCY measure deep-1m timeline.lua "/api/v1/posts?limit=20&cursor=$deep1m_cursor" deep.sql \
+    -D "cursor_at=$deep1m_at" -D "cursor_id=$deep1m_id"
+  # The page query with this cursor, as EXPLAIN ANALYZE sees it (generic plan when the API prepares):
+  # an index scan of ix_posts_created_at_id that stops after 21 rows.
+  helper explain "$bench/sql/deep.sql" "cursor_at=$deep1m_at" "cursor_id=$deep1m_id" "user_id=$user_id" "jti=$jti" \
+    | psql -d social >"$results/explain-deep-1m.txt"
+  deep_plan=$(grep -o -m1 -E '(Index|Index Only) Scan( Backward)? using [a-z_]+ on posts' "$results/explain-deep-1m.txt" || echo "no index scan on posts!")
+  deep_plan+=", $(grep -o -E 'Execution Time: [0-9.]+ ms' "$results/explain-deep-1m.txt")"
+fi
+
+peak_rss_kb=$(awk '/^VmHWM:/ {print $2}' "/proc/$api_pid/status")
+stop_api
+
+cat >"$results/meta.json" <<EOF
+{"startup_ms":$startup_ms,"startup_cpu_ms":$startup_cpu_ms,"first_startup_ms":$first_startup_ms,"peak_rss_kb":$peak_rss_kb,
+ "concurrency":$CONCURRENCY,"deep_concurrency":$DEEP_CONCURRENCY,"duration_s":$DURATION,"warmup_s":$WARMUP,
+ "users":$((USERS + 1)),"posts":$POSTS,"likes":$likes,"comments":$comments,"scale_posts":$SCALE_POSTS,
+ "cpus":$(nproc),"loadavg":"$loadavg","deep_plan":"$deep_plan",
+ "api":"$API_DIR","commit":"$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"}
+EOF
+say "figures (also in $results/summary.md)"
+helper report "$results"
+if [ "$failures" != 0 ]; then
+  die "$failures check(s) failed: see the messages above; the figures may not mean what they say"
+fi
