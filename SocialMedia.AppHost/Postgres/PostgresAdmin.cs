@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace SocialMedia.AppHost.Postgres;
 
-/// <summary>What the AppHost itself does to a PostgreSQL server: check it, create and drop databases.</summary>
+/// <summary>What the AppHost itself does to a PostgreSQL server: check it, create databases and empty them.</summary>
 public static class PostgresAdmin
 {
     /// <summary>
@@ -45,14 +45,35 @@ public static class PostgresAdmin
         }
     }
 
-    /// <summary>Drops the database, closing whatever sessions still use it, and creates it empty.</summary>
-    public static async Task RecreateDatabaseAsync(IResourceWithConnectionString server, string database, CancellationToken cancellationToken)
+    /// <summary>
+    /// Empties every table of the application's schema, keeping the schema and the migrations history.
+    /// Returns false when the database does not exist yet (nothing to empty).
+    /// </summary>
+    public static async Task<bool> EmptyAllTablesAsync(IResourceWithConnectionString server, string database, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(server, "postgres", cancellationToken);
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Quote(database)} WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync(cancellationToken);
-        await using var create = new NpgsqlCommand($"CREATE DATABASE {Quote(database)}", connection);
-        await create.ExecuteNonQueryAsync(cancellationToken);
+        await using (var admin = await OpenAsync(server, "postgres", cancellationToken))
+        await using (var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", admin))
+        {
+            exists.Parameters.AddWithValue("name", database);
+            if (await exists.ExecuteScalarAsync(cancellationToken) is null)
+            {
+                return false;
+            }
+        }
+
+        await using var connection = await OpenAsync(server, database, cancellationToken);
+        await using var list = new NpgsqlCommand(
+            """
+            SELECT string_agg(format('%I.%I', schemaname, tablename), ', ')
+            FROM pg_tables WHERE schemaname = 'public' AND tablename <> '__EFMigrationsHistory'
+            """, connection);
+        if (await list.ExecuteScalarAsync(cancellationToken) is string tables)
+        {
+            await using var truncate = new NpgsqlCommand($"TRUNCATE {tables} RESTART IDENTITY CASCADE", connection);
+            await truncate.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return true;
     }
 
     private static string Quote(string identifier) => $"\"{identifier.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";

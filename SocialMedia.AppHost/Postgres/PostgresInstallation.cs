@@ -7,7 +7,7 @@ namespace SocialMedia.AppHost.Postgres;
 /// <summary>The PostgreSQL server programs found on this machine.</summary>
 public sealed partial record PostgresInstallation(string BinDirectory, int MajorVersion)
 {
-    // DROP DATABASE ... WITH (FORCE), which "Reset database" uses, came with 13.
+    // The oldest release still supported upstream; the API and its migrations are tested on 15.
     private const int MinimumMajorVersion = 13;
 
     public string InitDb => Path.Combine(BinDirectory, "initdb");

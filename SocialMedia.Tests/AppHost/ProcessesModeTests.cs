@@ -115,7 +115,7 @@ public sealed class AppHostsOneAtATime
     public const string Name = "AppHost";
 }
 
-/// <summary>Reset restarts the API; it gets an AppHost of its own so no other test sees that.</summary>
+/// <summary>Reset empties the database; it gets an AppHost of its own so no other test loses its rows.</summary>
 [Collection(AppHostsOneAtATime.Name)]
 public sealed class ResetDatabaseCommandTests(ProcessesModeAppHost host) : IClassFixture<ProcessesModeAppHost>
 {
@@ -129,7 +129,7 @@ public sealed class ResetDatabaseCommandTests(ProcessesModeAppHost host) : IClas
             Assert.Equal(HttpStatusCode.Created, register.StatusCode);
         }
 
-        // The command returns once the restarted API is healthy again.
+        // The tables are emptied in place: the running API sees an empty, still-migrated database.
         using var timeout = new CancellationTokenSource(ProcessesModeAppHost.StartupTimeout);
         var result = await host.App.ResourceCommands.ExecuteCommandAsync("api", "reset-database", timeout.Token);
         Assert.True(result.Success, result.Message);
