@@ -22,20 +22,46 @@ internal sealed class DeferredRevocationCheck(string jti)
     /// <summary>Null until the lookup has run.</summary>
     public bool? Revoked { get; private set; }
 
-    /// <summary>The lookup, to go first in a batch; <see cref="ReadAnswerAsync"/> then reads its answer.</summary>
-    public NpgsqlBatchCommand ToBatchCommand()
+    /// <summary>
+    /// Runs <paramref name="sql"/> in one batch behind the lookup of <paramref name="pending"/>
+    /// (when there is one), records the lookup's answer, and returns the reader positioned at the
+    /// query's own results. The one place the two statements are put together, for EF's queries
+    /// (<see cref="RevocationCheckInterceptor"/>) and for hand-written ones alike.
+    /// </summary>
+    public static async Task<NpgsqlDataReader> ExecuteReaderAsync(
+        DeferredRevocationCheck? pending, NpgsqlConnection connection, NpgsqlTransaction? transaction,
+        string sql, IEnumerable<NpgsqlParameter> parameters, int timeoutSeconds, CancellationToken cancellationToken)
     {
-        var lookup = new NpgsqlBatchCommand(Lookup);
-        lookup.Parameters.Add(new NpgsqlParameter { Value = Jti });
-        return lookup;
-    }
+        var batch = new NpgsqlBatch(connection, transaction);
+        if (timeoutSeconds > 0)
+        {
+            batch.Timeout = timeoutSeconds;
+        }
 
-    /// <summary>Reads the lookup's answer and moves the reader on to the batch's next result.</summary>
-    public async Task ReadAnswerAsync(DbDataReader reader, CancellationToken cancellationToken)
-    {
-        await reader.ReadAsync(cancellationToken);
-        Revoked = reader.GetBoolean(0);
-        await reader.NextResultAsync(cancellationToken);
+        if (pending is not null)
+        {
+            var lookup = new NpgsqlBatchCommand(Lookup);
+            lookup.Parameters.Add(new NpgsqlParameter { Value = pending.Jti });
+            batch.BatchCommands.Add(lookup);
+        }
+
+        var query = new NpgsqlBatchCommand(sql);
+        foreach (var parameter in parameters)
+        {
+            // Cloned: a parameter belongs to one command, and a retry builds its batch again.
+            query.Parameters.Add(parameter.Clone());
+        }
+
+        batch.BatchCommands.Add(query);
+        var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        if (pending is not null)
+        {
+            await reader.ReadAsync(cancellationToken);
+            pending.Revoked = reader.GetBoolean(0);
+            await reader.NextResultAsync(cancellationToken);
+        }
+
+        return reader;
     }
 }
 
@@ -96,22 +122,8 @@ internal sealed class RevocationCheckInterceptor(IHttpContextAccessor httpContex
             return result;
         }
 
-        var batch = new NpgsqlBatch(query.Connection, query.Transaction);
-        batch.BatchCommands.Add(check.ToBatchCommand());
-        var page = new NpgsqlBatchCommand(query.CommandText);
-        foreach (NpgsqlParameter parameter in query.Parameters)
-        {
-            page.Parameters.Add(parameter.Clone());
-        }
-
-        batch.BatchCommands.Add(page);
-        if (query.CommandTimeout > 0)
-        {
-            batch.Timeout = query.CommandTimeout;
-        }
-
-        var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        await check.ReadAnswerAsync(reader, cancellationToken);
+        var reader = await DeferredRevocationCheck.ExecuteReaderAsync(
+            check, query.Connection!, query.Transaction, query.CommandText, query.Parameters, query.CommandTimeout, cancellationToken);
         // EF reads the query's rows from here on, as if it had executed the command itself.
         return InterceptionResult<DbDataReader>.SuppressWithResult(reader);
     }

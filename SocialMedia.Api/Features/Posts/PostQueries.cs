@@ -115,26 +115,8 @@ internal static class PostQueries
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection());
-            if (pending is not null)
-            {
-                batch.BatchCommands.Add(pending.ToBatchCommand());
-            }
-
-            var query = new NpgsqlBatchCommand(sql);
-            foreach (var parameter in parameters)
-            {
-                // Cloned: a retry builds its batch again, and a parameter belongs to one command.
-                query.Parameters.Add(parameter.Clone());
-            }
-
-            batch.BatchCommands.Add(query);
-            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-            if (pending is not null)
-            {
-                await pending.ReadAnswerAsync(reader, cancellationToken);
-            }
-
+            await using var reader = await DeferredRevocationCheck.ExecuteReaderAsync(
+                pending, (NpgsqlConnection)db.Database.GetDbConnection(), null, sql, parameters, 0, cancellationToken);
             var rows = new List<PostRow>(capacity);
             while (await reader.ReadAsync(cancellationToken))
             {
