@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using SocialMedia.Api.Common;
 
 namespace SocialMedia.Api.Features.Auth;
 
@@ -52,8 +53,7 @@ public sealed class TokenService
 
     public IssuedToken Issue(Guid userId)
     {
-        var now = _clock.GetUtcNow().UtcDateTime;
-        now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
+        var now = _clock.GetUtcNow().UtcDateTime.TruncateTo(TimeSpan.TicksPerSecond);
         var expires = now.AddHours(_options.LifetimeHours);
         var jti = Guid.CreateVersion7().ToString("N");
         var token = _handler.CreateToken(new SecurityTokenDescriptor

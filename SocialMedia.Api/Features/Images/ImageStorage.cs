@@ -2,6 +2,7 @@ using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Microsoft.Extensions.Options;
+using SocialMedia.Api.Common;
 
 namespace SocialMedia.Api.Features.Images;
 
@@ -35,8 +36,7 @@ public sealed class ImageStorage(
     public async Task<UploadTicket> CreateUploadAsync(Guid userId, string contentType, string extension, long contentLength)
     {
         var key = ImageRules.NewKey(userId, extension);
-        var expires = clock.GetUtcNow().UtcDateTime.AddMinutes(_options.UploadUrlLifetimeMinutes);
-        expires = expires.AddTicks(-(expires.Ticks % TimeSpan.TicksPerSecond));
+        var expires = clock.GetUtcNow().UtcDateTime.AddMinutes(_options.UploadUrlLifetimeMinutes).TruncateTo(TimeSpan.TicksPerSecond);
         var request = new GetPreSignedUrlRequest
         {
             BucketName = _options.BucketName,
