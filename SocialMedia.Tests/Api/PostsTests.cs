@@ -248,4 +248,21 @@ public sealed class PostsTests(ApiFactory factory) : IClassFixture<ApiFactory>
         using var response = await client.PutAsync($"/api/v1/posts/{id}", new StringContent("{}", Encoding.UTF8, "application/json"));
         await response.AssertProblemAsync(HttpStatusCode.UnprocessableEntity);
     }
+
+    [Fact]
+    public async Task Posting_with_the_token_of_a_deleted_account_is_a_401_not_a_500()
+    {
+        var user = await factory.RegisterAsync();
+        await using (var connection = new Npgsql.NpgsqlConnection(factory.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var delete = new Npgsql.NpgsqlCommand("DELETE FROM users WHERE id = @id", connection);
+            delete.Parameters.AddWithValue("id", user.Id);
+            Assert.Equal(1, await delete.ExecuteNonQueryAsync());
+        }
+
+        using var client = factory.CreateClientWithToken(user.Token);
+        using var response = await client.PostAsJsonAsync("/api/v1/posts", new { content = "from beyond" });
+        await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
 }

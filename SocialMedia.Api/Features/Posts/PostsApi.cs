@@ -125,6 +125,11 @@ public static class PostsApi
         {
             return ImageKeyTaken();
         }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        {
+            // A signature-valid token whose account is gone (a reset development database, say).
+            return Problems.Unauthorized("The account of this token no longer exists.");
+        }
 
         var response = new PostResponse(id, request.Content!, request.ImageKey is null ? null : images.UrlOf(request.ImageKey), request.ImageKey,
             0, 0, false, new Users.AuthorResponse(userId, author[0].Username, author[0].AvatarUrl), now, now);
