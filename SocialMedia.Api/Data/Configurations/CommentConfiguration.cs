@@ -10,6 +10,6 @@ internal sealed class CommentConfiguration : IEntityTypeConfiguration<Comment>
         comment.Property(c => c.Id).ValueGeneratedNever();
         comment.Property(c => c.Content).HasColumnType("text");
         comment.HasOne(c => c.User).WithMany().HasForeignKey(c => c.UserId).OnDelete(DeleteBehavior.Cascade);
-        comment.HasIndex(c => new { c.PostId, c.CreatedAt, c.Id });
+        comment.HasIndex(nameof(Comment.PostId), nameof(Comment.CreatedAt), nameof(Comment.Id));
     }
 }

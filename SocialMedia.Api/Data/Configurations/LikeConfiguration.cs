@@ -10,7 +10,7 @@ internal sealed class LikeConfiguration : IEntityTypeConfiguration<Like>
         like.Property(l => l.Id).ValueGeneratedNever();
         like.HasOne(l => l.User).WithMany().HasForeignKey(l => l.UserId).OnDelete(DeleteBehavior.Cascade);
         // The uniqueness that makes liking idempotent under concurrency (ON CONFLICT targets it).
-        like.HasIndex(l => new { l.UserId, l.PostId }).IsUnique();
-        like.HasIndex(l => new { l.PostId, l.CreatedAt, l.Id }).IsDescending(false, true, true);
+        like.HasIndex(nameof(Like.UserId), nameof(Like.PostId)).IsUnique();
+        like.HasIndex(nameof(Like.PostId), nameof(Like.CreatedAt), nameof(Like.Id)).IsDescending(false, true, true);
     }
 }

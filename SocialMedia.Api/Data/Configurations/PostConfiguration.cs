@@ -20,8 +20,8 @@ internal sealed class PostConfiguration : IEntityTypeConfiguration<Post>
         post.HasMany<Comment>().WithOne().HasForeignKey(c => c.PostId).OnDelete(DeleteBehavior.Cascade);
 
         // The timeline and an author's page are keyset scans in exactly this order.
-        post.HasIndex(p => new { p.CreatedAt, p.Id }).IsDescending(true, true);
-        post.HasIndex(p => new { p.UserId, p.CreatedAt, p.Id }).IsDescending(false, true, true);
+        post.HasIndex(nameof(Post.CreatedAt), nameof(Post.Id)).IsDescending(true, true);
+        post.HasIndex(nameof(Post.UserId), nameof(Post.CreatedAt), nameof(Post.Id)).IsDescending(false, true, true);
         // One image belongs to one post: deleting a post deletes its object, so no key may be shared.
         post.HasIndex(p => p.ImageKey).IsUnique().HasFilter("image_key IS NOT NULL");
     }

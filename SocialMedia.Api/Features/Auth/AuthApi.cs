@@ -57,10 +57,11 @@ public static class AuthApi
         var usernameKey = username.ToLowerInvariant();
 
         // Reports both fields when both are taken; the unique indexes below stay the real guard.
-        var taken = await db.Users.AsNoTracking()
+        var (context, ct) = (db, cancellationToken); // locals, not parameters, in a query: see SocialDbContext
+        var taken = await context.Users.AsNoTracking()
             .Where(u => u.Email.ToLower() == emailKey || u.Username.ToLower() == usernameKey)
-            .Select(u => new { u.Email, u.Username })
-            .ToListAsync(cancellationToken);
+            .Select(u => new TakenName(u.Email, u.Username))
+            .ToListAsync(ct);
         var conflicts = new ValidationErrors();
         if (taken.Exists(u => u.Email.Equals(email, StringComparison.OrdinalIgnoreCase)))
         {
@@ -120,7 +121,8 @@ public static class AuthApi
         }
 
         var emailKey = request.Email!.ToLowerInvariant();
-        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Email.ToLower() == emailKey, cancellationToken);
+        var (context, ct) = (db, cancellationToken); // locals, not parameters, in a query: see SocialDbContext
+        var user = await context.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Email.ToLower() == emailKey, ct);
         // Over-long passwords never match: bcrypt would compare only their first 72 bytes.
         var passwordOk = RegisterRequest.IsValidPassword(request.Password) & PasswordHasher.Verify(request.Password!, user?.PasswordDigest);
         if (user is null || !passwordOk)
@@ -142,9 +144,12 @@ public static class AuthApi
     internal static async Task<Results<Ok<MeResponse>, ProblemHttpResult>> Me(ClaimsPrincipal principal, SocialDbContext db, CancellationToken cancellationToken)
     {
         var id = principal.GetUserId();
-        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, cancellationToken);
+        var (context, ct) = (db, cancellationToken); // locals, not parameters, in a query: see SocialDbContext
+        var user = await context.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, ct);
         return user is null
             ? Problems.Unauthorized("The account of this token no longer exists.")
             : TypedResults.Ok(MeResponse.From(user));
     }
+
+    private sealed record TakenName(string Email, string Username);
 }

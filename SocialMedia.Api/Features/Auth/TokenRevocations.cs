@@ -11,16 +11,20 @@ namespace SocialMedia.Api.Features.Auth;
 /// </summary>
 public sealed class TokenRevocations(SocialDbContext db, TimeProvider clock)
 {
-    private static readonly Func<SocialDbContext, string, CancellationToken, Task<bool>> s_isRevoked =
-        EF.CompileAsyncQuery((SocialDbContext db, string jti, CancellationToken _) => db.RevokedTokens.Any(t => t.Jti == jti));
+    // A field, not the constructor parameter: the root of a precompiled query (see SocialDbContext).
+    private readonly SocialDbContext _context = db;
 
-    public Task<bool> IsRevokedAsync(string jti, CancellationToken cancellationToken) => s_isRevoked(db, jti, cancellationToken);
+    public Task<bool> IsRevokedAsync(string jti, CancellationToken cancellationToken)
+    {
+        var (token, ct) = (jti, cancellationToken); // locals, not parameters, in a query: see SocialDbContext
+        return _context.RevokedTokens.AnyAsync(t => t.Jti == token, ct);
+    }
 
     public async Task RevokeAsync(string jti, DateTime expiresAt, CancellationToken cancellationToken)
     {
         var now = clock.UtcNowMilliseconds();
         // One round trip: record this token, and sweep the ones that have expired since.
-        await db.Database.ExecuteSqlInterpolatedAsync(
+        await _context.Database.ExecuteSqlInterpolatedAsync(
             $"""
             INSERT INTO revoked_tokens (jti, expires_at) VALUES ({jti}, {expiresAt}) ON CONFLICT (jti) DO NOTHING;
             DELETE FROM revoked_tokens WHERE expires_at < {now};

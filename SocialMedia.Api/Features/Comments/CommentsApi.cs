@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -38,26 +39,31 @@ public static class CommentsApi
     }
 
     internal static async Task<Results<Ok<Page<CommentResponse>>, ProblemHttpResult>> List(
-        [FromRoute(Name = "post_id")] Guid postId, [AsParameters] PageQuery query, SocialDbContext db, CancellationToken cancellationToken)
+        [FromRoute(Name = "post_id")] Guid postId, [AsParameters] PageQuery query, HttpContext httpContext, SocialDbContext db, CancellationToken cancellationToken)
     {
         if (!query.TryParse(out var page, out var problem))
         {
             return problem!;
         }
 
-        var comments = db.Comments.AsNoTracking().Where(c => c.PostId == postId);
-        if (page.After is { } after)
-        {
-            comments = comments.Where(c => EF.Functions.GreaterThan(ValueTuple.Create(c.CreatedAt, c.Id), ValueTuple.Create(after.CreatedAt, after.Id)));
-        }
+        // Oldest first, keyset-paged on (created_at, id) as the index is; a literal LIMIT, as on the timeline.
+        var sql = string.Create(CultureInfo.InvariantCulture, $"""
+            SELECT c.id, c.content, c.user_id, u.username, u.avatar_url, c.created_at, c.updated_at
+            FROM comments c JOIN users u ON u.id = c.user_id
+            WHERE c.post_id = $1{(page.After is null ? "" : " AND (c.created_at, c.id) > ($2, $3)")}
+            ORDER BY c.created_at, c.id
+            LIMIT {page.Limit + 1}
+            """);
+        NpgsqlParameter[] parameters = page.After is { } after
+            ? [HandWrittenSql.Uuid(postId), HandWrittenSql.Time(after.CreatedAt), HandWrittenSql.Uuid(after.Id)]
+            : [HandWrittenSql.Uuid(postId)];
+        var rows = await db.QueryAsync(
+            sql, parameters,
+            r => new CommentResponse(r.GetGuid(0), postId, r.GetString(1), new AuthorResponse(r.GetGuid(2), r.GetString(3), r.GetNullableString(4)), r.GetDateTime(5), r.GetDateTime(6)),
+            cancellationToken, httpContext.Features.Get<DeferredRevocationCheck>(), page.Limit + 1);
 
-        var rows = await comments
-            .OrderBy(c => c.CreatedAt).ThenBy(c => c.Id)
-            .Take(page.Limit + 1)
-            .Select(c => new CommentResponse(c.Id, c.PostId, c.Content, new AuthorResponse(c.UserId, c.User.Username, c.User.AvatarUrl), c.CreatedAt, c.UpdatedAt))
-            .ToListAsync(cancellationToken);
-
-        if (rows.Count == 0 && !await db.Posts.AnyAsync(p => p.Id == postId, cancellationToken))
+        var (context, post, ct) = (db, postId, cancellationToken); // locals, not parameters, in a query: see SocialDbContext
+        if (rows.Count == 0 && !await context.Posts.AnyAsync(p => p.Id == post, ct))
         {
             return Problems.NotFound("The post does not exist.");
         }
@@ -81,12 +87,12 @@ public static class CommentsApi
         try
         {
             // Row and counter in one statement; the author comes back with it (no second query).
-            inserted = await db.Database.SqlQuery<InsertedComment>(
-                $"""
+            inserted = await db.QueryAsync(
+                """
                 WITH inserted AS (
                     INSERT INTO comments (id, post_id, user_id, content, created_at, updated_at)
-                    SELECT {id}, {postId}, {userId}, {request.Content}, {now}, {now}
-                    WHERE EXISTS (SELECT 1 FROM posts WHERE id = {postId})
+                    SELECT $1, $2, $3, $4, $5, $5
+                    WHERE EXISTS (SELECT 1 FROM posts WHERE id = $2)
                     RETURNING post_id
                 ), bumped AS (
                     UPDATE posts SET comments_count = comments_count + 1
@@ -94,8 +100,11 @@ public static class CommentsApi
                     RETURNING id
                 )
                 SELECT u.username, u.avatar_url FROM users u
-                WHERE u.id = {userId} AND EXISTS (SELECT 1 FROM bumped)
-                """).ToListAsync(cancellationToken);
+                WHERE u.id = $3 AND EXISTS (SELECT 1 FROM bumped)
+                """,
+                [HandWrittenSql.Uuid(id), HandWrittenSql.Uuid(postId), HandWrittenSql.Uuid(userId), HandWrittenSql.Text(request.Content), HandWrittenSql.Time(now)],
+                r => new InsertedComment(r.GetString(0), r.GetNullableString(1)),
+                cancellationToken);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
         {
@@ -125,7 +134,8 @@ public static class CommentsApi
             cancellationToken);
         if (deleted == 0)
         {
-            return await db.Comments.AnyAsync(c => c.Id == id, cancellationToken)
+            var (context, comment, ct) = (db, id, cancellationToken); // locals, not parameters, in a query: see SocialDbContext
+            return await context.Comments.AnyAsync(c => c.Id == comment, ct)
                 ? Problems.Forbidden("Only the author can delete this comment.")
                 : Problems.NotFound("The comment does not exist.");
         }

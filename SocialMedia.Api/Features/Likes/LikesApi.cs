@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -47,23 +48,26 @@ public static class LikesApi
         {
             // One atomic statement: the unique (user_id, post_id) index makes a repeated like a
             // no-op, and the counter moves by exactly the number of rows inserted, in the database.
-            outcome = await db.Database.SqlQuery<LikeOutcome>(
-                $"""
+            outcome = await db.QueryAsync(
+                """
                 WITH inserted AS (
                     INSERT INTO likes (id, user_id, post_id, created_at)
-                    SELECT {likeId}, {userId}, {postId}, {now}
-                    WHERE EXISTS (SELECT 1 FROM posts WHERE id = {postId})
+                    SELECT $1, $2, $3, $4
+                    WHERE EXISTS (SELECT 1 FROM posts WHERE id = $3)
                     ON CONFLICT (user_id, post_id) DO NOTHING
                     RETURNING 1
                 ), bumped AS (
                     UPDATE posts SET likes_count = likes_count + 1
-                    WHERE id = {postId} AND EXISTS (SELECT 1 FROM inserted)
+                    WHERE id = $3 AND EXISTS (SELECT 1 FROM inserted)
                     RETURNING likes_count
                 )
                 SELECT coalesce((SELECT likes_count FROM bumped), p.likes_count) AS likes_count,
                        (SELECT count(*) FROM inserted)::int AS inserted
-                FROM posts p WHERE p.id = {postId}
-                """).ToListAsync(cancellationToken);
+                FROM posts p WHERE p.id = $3
+                """,
+                [HandWrittenSql.Uuid(likeId), HandWrittenSql.Uuid(userId), HandWrittenSql.Uuid(postId), HandWrittenSql.Time(now)],
+                ReadOutcome,
+                cancellationToken);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
         {
@@ -84,46 +88,54 @@ public static class LikesApi
         [FromRoute(Name = "post_id")] Guid postId, ClaimsPrincipal principal, SocialDbContext db, CancellationToken cancellationToken)
     {
         var userId = principal.GetUserId();
-        var outcome = await db.Database.SqlQuery<LikeOutcome>(
-            $"""
+        var outcome = await db.QueryAsync(
+            """
             WITH deleted AS (
-                DELETE FROM likes WHERE user_id = {userId} AND post_id = {postId} RETURNING 1
+                DELETE FROM likes WHERE user_id = $1 AND post_id = $2 RETURNING 1
             ), lowered AS (
                 UPDATE posts SET likes_count = likes_count - 1
-                WHERE id = {postId} AND EXISTS (SELECT 1 FROM deleted)
+                WHERE id = $2 AND EXISTS (SELECT 1 FROM deleted)
                 RETURNING likes_count
             )
             SELECT coalesce((SELECT likes_count FROM lowered), p.likes_count) AS likes_count,
                    (SELECT count(*) FROM deleted)::int AS inserted
-            FROM posts p WHERE p.id = {postId}
-            """).ToListAsync(cancellationToken);
+            FROM posts p WHERE p.id = $2
+            """,
+            [HandWrittenSql.Uuid(userId), HandWrittenSql.Uuid(postId)],
+            ReadOutcome,
+            cancellationToken);
         return outcome.Count == 0
             ? Problems.NotFound("The post does not exist.")
             : TypedResults.Ok(new LikeStateResponse(postId, false, outcome[0].LikesCount));
     }
 
     internal static async Task<Results<Ok<Page<LikeResponse>>, ProblemHttpResult>> List(
-        [FromRoute(Name = "post_id")] Guid postId, [AsParameters] PageQuery query, SocialDbContext db, CancellationToken cancellationToken)
+        [FromRoute(Name = "post_id")] Guid postId, [AsParameters] PageQuery query, HttpContext httpContext, SocialDbContext db, CancellationToken cancellationToken)
     {
         if (!query.TryParse(out var page, out var problem))
         {
             return problem!;
         }
 
-        var likes = db.Likes.AsNoTracking().Where(l => l.PostId == postId);
-        if (page.After is { } after)
-        {
-            likes = likes.Where(l => EF.Functions.LessThan(ValueTuple.Create(l.CreatedAt, l.Id), ValueTuple.Create(after.CreatedAt, after.Id)));
-        }
-
-        var rows = await likes
-            .OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id)
-            .Take(page.Limit + 1)
-            .Select(l => new { l.Id, l.CreatedAt, l.User.Username, l.UserId, l.User.AvatarUrl })
-            .ToListAsync(cancellationToken);
+        // Newest first, keyset-paged on (created_at, id) as the index is; a literal LIMIT, as on the timeline.
+        var sql = string.Create(CultureInfo.InvariantCulture, $"""
+            SELECT l.id, l.created_at, u.username, l.user_id, u.avatar_url
+            FROM likes l JOIN users u ON u.id = l.user_id
+            WHERE l.post_id = $1{(page.After is null ? "" : " AND (l.created_at, l.id) < ($2, $3)")}
+            ORDER BY l.created_at DESC, l.id DESC
+            LIMIT {page.Limit + 1}
+            """);
+        NpgsqlParameter[] parameters = page.After is { } after
+            ? [HandWrittenSql.Uuid(postId), HandWrittenSql.Time(after.CreatedAt), HandWrittenSql.Uuid(after.Id)]
+            : [HandWrittenSql.Uuid(postId)];
+        var rows = await db.QueryAsync(
+            sql, parameters,
+            r => (Id: r.GetGuid(0), CreatedAt: r.GetDateTime(1), Username: r.GetString(2), UserId: r.GetGuid(3), AvatarUrl: r.GetNullableString(4)),
+            cancellationToken, httpContext.Features.Get<DeferredRevocationCheck>(), page.Limit + 1);
 
         // An empty page is the only case where "no likes" and "no post" look alike.
-        if (rows.Count == 0 && !await db.Posts.AnyAsync(p => p.Id == postId, cancellationToken))
+        var (context, post, ct) = (db, postId, cancellationToken); // locals, not parameters, in a query: see SocialDbContext
+        if (rows.Count == 0 && !await context.Posts.AnyAsync(p => p.Id == post, ct))
         {
             return Problems.NotFound("The post does not exist.");
         }
@@ -132,4 +144,6 @@ public static class LikesApi
             r => new Cursor(r.CreatedAt, r.Id),
             r => new LikeResponse(new AuthorResponse(r.UserId, r.Username, r.AvatarUrl), r.CreatedAt)));
     }
+
+    private static LikeOutcome ReadOutcome(NpgsqlDataReader reader) => new(reader.GetInt32(0), reader.GetInt32(1));
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using NpgsqlTypes;
 using SocialMedia.Api.Common;
 using SocialMedia.Api.Data;
 using SocialMedia.Api.Features.Auth;
@@ -42,26 +41,6 @@ internal sealed record PostRow(
 internal static class PostQueries
 {
     /// <summary>
-    /// One statement for any number of posts: a join for the author and, for liked_by_me, a
-    /// one-row lookup per post on the (user_id, post_id) index (no N+1). Not <c>Any()</c>: its
-    /// EXISTS may be planned as a hash of all the viewer's likes, which a prepared (generic) plan
-    /// does for every page, so a page got slower with every like its reader had ever given.
-    /// </summary>
-    public static IQueryable<PostRow> ToRows(this IQueryable<Post> posts, Guid? viewerId) =>
-        posts.Select(p => new PostRow(
-            p.Id,
-            p.Content,
-            p.ImageKey,
-            p.LikesCount,
-            p.CommentsCount,
-            viewerId != null && p.Likes.Where(l => l.UserId == viewerId).Select(l => true).FirstOrDefault(),
-            p.UserId,
-            p.User.Username,
-            p.User.AvatarUrl,
-            p.CreatedAt,
-            p.UpdatedAt));
-
-    /// <summary>
     /// Newest first, keyset-paged on (created_at, id) — the order of the posts indexes. The
     /// timeline is the API's hottest read, so it is one hand-written statement read straight off
     /// Npgsql, in one round trip with the request's revocation lookup when that is pending:
@@ -79,23 +58,23 @@ internal static class PostQueries
         this SocialDbContext db, Guid? authorId, PageRequest page, Guid? viewerId, DeferredRevocationCheck? revocation, CancellationToken cancellationToken)
     {
         var conditions = new List<string>(2);
-        var parameters = new List<NpgsqlParameter>(4) { new() { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)viewerId ?? DBNull.Value } };
+        var parameters = new List<NpgsqlParameter>(4) { HandWrittenSql.Uuid(viewerId) };
         if (authorId is { } author)
         {
-            parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = author });
+            parameters.Add(HandWrittenSql.Uuid(author));
             conditions.Add(string.Create(CultureInfo.InvariantCulture, $"user_id = ${parameters.Count}"));
         }
 
         if (page.After is { } after)
         {
             // A row comparison, so PostgreSQL seeks the index instead of filtering an OR.
-            parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = after.CreatedAt });
-            parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = after.Id });
+            parameters.Add(HandWrittenSql.Time(after.CreatedAt));
+            parameters.Add(HandWrittenSql.Uuid(after.Id));
             conditions.Add(string.Create(CultureInfo.InvariantCulture, $"(created_at, id) < (${parameters.Count - 1}, ${parameters.Count})"));
         }
 
         var where = conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
-        // liked_by_me is a one-row lookup per post, not EXISTS: see ToRows.
+        // liked_by_me is a one-row lookup per post, not EXISTS: see FindRowAsync.
         var sql = string.Create(CultureInfo.InvariantCulture, $"""
             SELECT p.id, p.content, p.image_key, p.likes_count, p.comments_count,
                    COALESCE((SELECT TRUE FROM likes l WHERE l.user_id = $1 AND l.post_id = p.id LIMIT 1), FALSE),
@@ -104,44 +83,48 @@ internal static class PostQueries
             JOIN users u ON u.id = p.user_id
             ORDER BY p.created_at DESC, p.id DESC
             """);
-        var pending = revocation is { Revoked: null } ? revocation : null;
-        return db.Database.CreateExecutionStrategy().ExecuteAsync(
-            cancellationToken => ReadPageAsync(db, sql, parameters, page.Limit + 1, pending, cancellationToken), cancellationToken);
+        return db.QueryAsync(sql, [.. parameters], ReadRow, cancellationToken, revocation, page.Limit + 1);
     }
 
-    private static async Task<List<PostRow>> ReadPageAsync(
-        SocialDbContext db, string sql, List<NpgsqlParameter> parameters, int capacity, DeferredRevocationCheck? pending, CancellationToken cancellationToken)
+    private static PostRow ReadRow(NpgsqlDataReader reader) => new(
+        reader.GetGuid(0),
+        reader.GetString(1),
+        reader.GetNullableString(2),
+        reader.GetInt32(3),
+        reader.GetInt32(4),
+        reader.GetBoolean(5),
+        reader.GetGuid(6),
+        reader.GetString(7),
+        reader.GetNullableString(8),
+        reader.GetDateTime(9),
+        reader.GetDateTime(10));
+
+    /// <summary>
+    /// One post with its author and liked_by_me in one statement. liked_by_me is a one-row lookup
+    /// on the (user_id, post_id) index, not <c>Any()</c>: its EXISTS may be planned as a hash of
+    /// all the viewer's likes, which a prepared (generic) plan does every time, so a read got
+    /// slower with every like its reader had ever given.
+    /// </summary>
+    public static Task<PostRow?> FindRowAsync(this SocialDbContext db, Guid id, Guid? viewerId, CancellationToken cancellationToken)
     {
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            await using var reader = await DeferredRevocationCheck.ExecuteReaderAsync(
-                pending, (NpgsqlConnection)db.Database.GetDbConnection(), null, sql, parameters, 0, cancellationToken);
-            var rows = new List<PostRow>(capacity);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                rows.Add(new PostRow(
-                    reader.GetGuid(0),
-                    reader.GetString(1),
-                    reader.IsDBNull(2) ? null : reader.GetString(2),
-                    reader.GetInt32(3),
-                    reader.GetInt32(4),
-                    reader.GetBoolean(5),
-                    reader.GetGuid(6),
-                    reader.GetString(7),
-                    reader.IsDBNull(8) ? null : reader.GetString(8),
-                    reader.GetDateTime(9),
-                    reader.GetDateTime(10)));
-            }
-
-            return rows;
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+        var (context, post, ct) = (db, id, cancellationToken); // locals, not parameters, in a query: see SocialDbContext
+        // Always the lookup, never "viewer != null &&": EF's precompiler folds that test as if the
+        // viewer were always null. No user has the empty id, so an anonymous read finds no like.
+        var viewer = viewerId ?? Guid.Empty;
+        return context.Posts.AsNoTracking()
+            .Where(p => p.Id == post)
+            .Select(p => new PostRow(
+                p.Id,
+                p.Content,
+                p.ImageKey,
+                p.LikesCount,
+                p.CommentsCount,
+                p.Likes.Where(l => l.UserId == viewer).Select(l => true).FirstOrDefault(),
+                p.UserId,
+                p.User.Username,
+                p.User.AvatarUrl,
+                p.CreatedAt,
+                p.UpdatedAt))
+            .FirstOrDefaultAsync(ct);
     }
-
-    public static Task<PostRow?> FindRowAsync(this SocialDbContext db, Guid id, Guid? viewerId, CancellationToken cancellationToken) =>
-        db.Posts.AsNoTracking().Where(p => p.Id == id).ToRows(viewerId).FirstOrDefaultAsync(cancellationToken);
 }

@@ -111,15 +111,18 @@ public static class PostsApi
         try
         {
             // The row and its author in one round trip (the counters start at their defaults, 0).
-            author = await db.Database.SqlQuery<PostAuthor>(
-                $"""
+            author = await db.QueryAsync(
+                """
                 WITH inserted AS (
                     INSERT INTO posts (id, user_id, content, image_key, created_at, updated_at)
-                    VALUES ({id}, {userId}, {request.Content}, {request.ImageKey}, {now}, {now})
+                    VALUES ($1, $2, $3, $4, $5, $5)
                     RETURNING user_id
                 )
                 SELECT u.username, u.avatar_url FROM users u JOIN inserted i ON u.id = i.user_id
-                """).ToListAsync(cancellationToken);
+                """,
+                [HandWrittenSql.Uuid(id), HandWrittenSql.Uuid(userId), HandWrittenSql.Text(request.Content), HandWrittenSql.Text(request.ImageKey), HandWrittenSql.Time(now)],
+                r => new PostAuthor(r.GetString(0), r.GetNullableString(1)),
+                cancellationToken);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
@@ -140,7 +143,8 @@ public static class PostsApi
         Guid id, UpdatePostRequest request, ClaimsPrincipal principal, SocialDbContext db, ImageStorage images, TimeProvider clock, CancellationToken cancellationToken)
     {
         var userId = principal.GetUserId();
-        var post = await db.Posts.FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
+        var (context, postId, ct) = (db, id, cancellationToken); // locals, not parameters, in a query: see SocialDbContext
+        var post = await context.Posts.FirstOrDefaultAsync(p => p.Id == postId, ct);
         if (post is null)
         {
             return Problems.NotFound("The post does not exist.");
@@ -201,17 +205,20 @@ public static class PostsApi
         var userId = principal.GetUserId();
         // Ownership in the WHERE clause: the check and the delete are one statement.
         // Likes and comments go with the row through ON DELETE CASCADE.
-        var deleted = await db.Database
-            .SqlQuery<string>($"""DELETE FROM posts WHERE id = {id} AND user_id = {userId} RETURNING coalesce(image_key, '') AS "Value" """)
-            .ToListAsync(cancellationToken);
+        var deleted = await db.QueryAsync(
+            "DELETE FROM posts WHERE id = $1 AND user_id = $2 RETURNING image_key",
+            [HandWrittenSql.Uuid(id), HandWrittenSql.Uuid(userId)],
+            r => r.GetNullableString(0),
+            cancellationToken);
         if (deleted.Count == 0)
         {
-            return await db.Posts.AnyAsync(p => p.Id == id, cancellationToken)
+            var (context, post, ct) = (db, id, cancellationToken); // locals, not parameters, in a query: see SocialDbContext
+            return await context.Posts.AnyAsync(p => p.Id == post, ct)
                 ? Problems.Forbidden("Only the author can delete this post.")
                 : Problems.NotFound("The post does not exist.");
         }
 
-        if (deleted[0] is { Length: > 0 } imageKey)
+        if (deleted[0] is { } imageKey)
         {
             await images.DeleteQuietlyAsync(imageKey);
         }
