@@ -14,6 +14,7 @@
 #   BENCH_DEEP_CONCURRENCY  connections for the deep-page measurements: the time of one page,
 #                      not of a queue of them                        (1)
 #   BENCH_API_DIR      a published SocialMedia.Api to measure instead of publishing this checkout
+#   BENCH_AOT=1        publish and measure the Native AOT build (deploy/publish-aot.sh) instead
 #   BENCH_CAPTURE_ONLY=1  stop after capturing the statements the API sends (results/*/captured-*.sql):
 #                      what to copy into bench/sql/*.sql after changing a query
 set -euo pipefail
@@ -96,13 +97,25 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # --- the API build -------------------------------------------------------------------------------
-if [ -z "$API_DIR" ]; then
+if [ -z "$API_DIR" ] && [ "${BENCH_AOT:-0}" = 1 ]; then
+  say "publishing SocialMedia.Api as Native AOT (deploy/publish-aot.sh)"
+  API_DIR=$bench/results/publish-aot
+  bash "$root/deploy/publish-aot.sh" "$API_DIR" >"$results/publish.log" 2>&1 \
+    || { tail -n 30 "$results/publish.log"; die "deploy/publish-aot.sh failed"; }
+elif [ -z "$API_DIR" ]; then
   say "publishing SocialMedia.Api (Release)"
   API_DIR=$bench/results/publish
   dotnet publish "$root/SocialMedia.Api" -c Release -o "$API_DIR" --nologo -v quiet >"$results/publish.log" 2>&1 \
     || { tail -n 30 "$results/publish.log"; die "dotnet publish failed"; }
 fi
-[ -f "$API_DIR/SocialMedia.Api.dll" ] || die "no SocialMedia.Api.dll in $API_DIR"
+# The framework-dependent build runs under dotnet; a Native AOT build is its own executable.
+if [ -f "$API_DIR/SocialMedia.Api.dll" ]; then
+  api_command=(dotnet "$API_DIR/SocialMedia.Api.dll")
+elif [ -x "$API_DIR/SocialMedia.Api" ]; then
+  api_command=("$API_DIR/SocialMedia.Api")
+else
+  die "no SocialMedia.Api.dll or SocialMedia.Api executable in $API_DIR"
+fi
 
 # --- PostgreSQL, tuned as a throwaway server: nothing here must survive a crash ------------------
 say "starting PostgreSQL $pg_major ($pgbin)"
@@ -131,16 +144,18 @@ helper wait-port "$s3port" 60
 apiport=$(helper port)
 base=http://127.0.0.1:$apiport
 jwt_secret=$(node -e 'console.log(require("crypto").randomBytes(48).toString("base64"))')
+# start_api [true|false]: with true (the first start) the API migrates the database and creates
+# the bucket; the timed start runs as production does, where both are release steps.
 start_api() { # sets api_pid and startup_ms (not a $(...) subshell: the pid must stay in this shell)
-  local t0
+  local t0 prepare=${1:-false}
   t0=$(date +%s%N)
   env -u OTEL_EXPORTER_OTLP_ENDPOINT \
     ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="$base" \
     ConnectionStrings__socialdb="Host=127.0.0.1;Port=$pgport;Database=social;Username=postgres" \
-    Database__MigrateOnStartup=true Storage__CreateBucketOnStartup=true Storage__BucketName=bench-images \
+    Database__MigrateOnStartup=$prepare Storage__CreateBucketOnStartup=$prepare Storage__BucketName=bench-images \
     AWS_ENDPOINT_URL_S3="http://127.0.0.1:$s3port" AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_REGION=us-east-1 \
     Jwt__Secret="$jwt_secret" Logging__LogLevel__Default=Warning \
-    dotnet "$API_DIR/SocialMedia.Api.dll" >>"$results/api.log" 2>&1 &
+    "${api_command[@]}" >>"$results/api.log" 2>&1 &
   api_pid=$!
   helper wait-alive "$base/alive" "$t0" 120 "$api_pid" >"$work/startup_ms" || { tail -n 30 "$results/api.log"; die "the API did not start"; }
   kill -0 "$api_pid" 2>/dev/null || die "the API exited right after answering /alive (is another process on $base?)"
@@ -150,7 +165,7 @@ start_api() { # sets api_pid and startup_ms (not a $(...) subshell: the pid must
 }
 
 say "first start of the API (migrates the empty database, creates the bucket)"
-start_api
+start_api true
 first_startup_ms=$startup_ms
 account=$(helper register "$base" bench_reader bench_reader@bench.example 'bench-password-1')
 token=$(node -p 'JSON.parse(process.argv[1]).token' "$account")

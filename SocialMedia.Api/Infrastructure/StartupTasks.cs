@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using SocialMedia.Api.Data;
 using SocialMedia.Api.Features.Images;
 
@@ -40,12 +42,37 @@ internal static class StartupTasks
         return failures.Count == 0;
     }
 
+    /// <summary>The idempotent migration script the Native AOT package carries (deploy/publish-aot.sh).</summary>
+    public const string MigrationScript = "migrations.sql";
+
     /// <summary><c>dotnet SocialMedia.Api.dll migrate</c>: the deploy pipeline's step, run once per release.</summary>
     public static async Task<int> MigrateAsync(this WebApplication app)
     {
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SocialDbContext>();
-        await db.Database.MigrateAsync();
+        if (RuntimeFeature.IsDynamicCodeSupported)
+        {
+            await db.Database.MigrateAsync();
+        }
+        else
+        {
+            // Native AOT: EF Core finds migrations by reflection, which the AOT build does not
+            // keep, so Migrate() would record nothing and report success. The package carries
+            // `dotnet ef migrations script --idempotent` instead: each migration runs once, in
+            // its own transaction, recorded in __EFMigrationsHistory as Migrate() records it.
+            var script = Path.Combine(AppContext.BaseDirectory, MigrationScript);
+            if (!File.Exists(script))
+            {
+                await Console.Error.WriteLineAsync($"migrate: {script} is missing; the Native AOT package must be built by deploy/publish-aot.sh.");
+                return 1;
+            }
+
+            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(await File.ReadAllTextAsync(script), connection) { CommandTimeout = 0 };
+            await command.ExecuteNonQueryAsync();
+        }
+
         app.Logger.LogInformation("Database migrated");
         return 0;
     }

@@ -35,13 +35,20 @@ public sealed class LambdaFunctionProcess : IAsyncDisposable
 
     public static LambdaFunctionProcess Start(IReadOnlyDictionary<string, string?> environment)
     {
-        var info = new ProcessStartInfo("dotnet")
+        // The framework-dependent build (SocialMedia.Api.dll), or a Native AOT package (one
+        // executable, no dll: deploy/publish-aot.sh) when SOCIALMEDIA_LAMBDA_API_DIR points at one.
+        var dll = Path.Combine(ApiDirectory, "SocialMedia.Api.dll");
+        var info = new ProcessStartInfo(File.Exists(dll) ? "dotnet" : Path.Combine(ApiDirectory, "SocialMedia.Api"))
         {
             WorkingDirectory = ApiDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            ArgumentList = { Path.Combine(ApiDirectory, "SocialMedia.Api.dll") },
         };
+        if (File.Exists(dll))
+        {
+            info.ArgumentList.Add(dll);
+        }
+
         // A clean slate: nothing from the test runner's environment decides how the function runs.
         foreach (var key in info.Environment.Keys.ToList())
         {
