@@ -33,6 +33,7 @@ tar -C "$root" --exclude=./.git --exclude='./*/bin' --exclude='./*/obj' --exclud
   --exclude=node_modules --exclude=./bench/out --exclude=./bench/results --exclude=./deploy/dist -cf - . | tar -C "$work" -xf -
 cd "$work"
 dotnet tool restore >/dev/null
+dotnet restore SocialMedia.Api/SocialMedia.Api.csproj -r "$rid" >/dev/null
 
 echo "== migrations.sql (idempotent)" >&2
 mkdir -p "$out"

@@ -150,6 +150,4 @@ public static class AuthApi
             ? Problems.Unauthorized("The account of this token no longer exists.")
             : TypedResults.Ok(MeResponse.From(user));
     }
-
-    private sealed record TakenName(string Email, string Username);
 }
