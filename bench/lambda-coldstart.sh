@@ -20,6 +20,11 @@ if [ "${SKIP_PUBLISH:-0}" != 1 ]; then
     bash deploy/publish-aot.sh "$out" "$rid"
   else
     echo "== publishing the Lambda package ($rid) to $out" >&2
+    # Publishes with different ReadyToRun settings (this one, the composite Lambda package of
+    # deploy/package.sh and bench/lambda-coldstart.sh) share obj/Release/net10.0/<rid>/R2R, and an
+    # incremental publish reuses what another left there: a component of a composite image aborts at
+    # start without its image. Each publish compiles its own.
+    rm -rf SocialMedia.Api/obj/Release/net10.0/*/R2R
     dotnet publish SocialMedia.Api/SocialMedia.Api.csproj -c Release -r "$rid" -p:PublishProfile=Lambda -o "$out" ${PUBLISH_ARGS:-} >/dev/null
   fi
 fi

@@ -105,6 +105,11 @@ if [ -z "$API_DIR" ] && [ "${BENCH_AOT:-0}" = 1 ]; then
 elif [ -z "$API_DIR" ]; then
   say "publishing SocialMedia.Api (Release)"
   API_DIR=$bench/results/publish
+  # Publishes with different ReadyToRun settings (this one, the composite Lambda package of
+  # deploy/package.sh and bench/lambda-coldstart.sh) share obj/Release/net10.0/<rid>/R2R, and an
+  # incremental publish reuses what another left there: a component of a composite image aborts at
+  # start without its image. Each publish compiles its own.
+  rm -rf "$root"/SocialMedia.Api/obj/Release/net10.0/*/R2R
   dotnet publish "$root/SocialMedia.Api" -c Release -o "$API_DIR" --nologo -v quiet >"$results/publish.log" 2>&1 \
     || { tail -n 30 "$results/publish.log"; die "dotnet publish failed"; }
 fi

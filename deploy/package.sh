@@ -40,6 +40,11 @@ if [ "${AOT:-0}" = 1 ]; then
   "$root/deploy/publish-aot.sh" "$publish" "linux-$arch"
 else
   echo "Publishing SocialMedia.Api for linux-$arch ..."
+  # Publishes with different ReadyToRun settings (this one, the composite Lambda package of
+  # deploy/package.sh and bench/lambda-coldstart.sh) share obj/Release/net10.0/<rid>/R2R, and an
+  # incremental publish reuses what another left there: a component of a composite image aborts at
+  # start without its image. Each publish compiles its own.
+  rm -rf "$root"/SocialMedia.Api/obj/Release/net10.0/*/R2R
   dotnet publish "$project" -c Release -r "linux-$arch" -p:PublishProfile=Lambda -o "$publish" --nologo
 fi
 

@@ -3,6 +3,7 @@
 # appsettings.json and migrations.sql) into OUT_DIR. docs/lambda.md explains the choice.
 #
 #   deploy/publish-aot.sh OUT_DIR [RID]        RID defaults to this machine's (linux-x64, linux-arm64)
+#   PUBLISH_ARGS="-p:Name=Value ..."           extra arguments for dotnet publish
 #
 # Native AOT compiles for the machine's own architecture: build the arm64 package on an arm64
 # machine (a Graviton runner), or deploy x86_64 (lambda_architecture = "x86_64" in Terraform).
@@ -48,7 +49,9 @@ dotnet run --project tools/ef-interceptors -c Release -- SocialMedia.Api/Data/Co
 
 echo "== dotnet publish ($rid, Native AOT)" >&2
 rm -rf "$out"
-dotnet publish SocialMedia.Api/SocialMedia.Api.csproj -c Release -r "$rid" -p:PublishProfile=Lambda -p:PublishAot=true -o "$out" --nologo >"$work/publish.log" 2>&1 \
+# shellcheck disable=SC2086 # PUBLISH_ARGS: extra msbuild arguments, split on spaces on purpose
+dotnet publish SocialMedia.Api/SocialMedia.Api.csproj -c Release -r "$rid" -p:PublishProfile=Lambda -p:PublishAot=true ${PUBLISH_ARGS:-} \
+  -o "$out" --nologo >"$work/publish.log" 2>&1 \
   || { grep -E 'error|warning IL' "$work/publish.log" | sort -u | tail -n 40 >&2; exit 1; }
 cp "$work/migrations.sql" "$out/migrations.sql"
 find "$out" \( -name '*.pdb' -o -name '*.dbg' -o -name 'appsettings.Development.json' -o -name '*.staticwebassets.*' \) -delete
