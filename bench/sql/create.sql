@@ -2,10 +2,7 @@
 -- (the new id, the time, no image), bench_*() functions from seed.sql make it in the database.
 -- protocol: prepared
 
-SELECT EXISTS (
-    SELECT 1
-    FROM revoked_tokens AS r
-    WHERE r.jti = :jti);
+SELECT EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = :jti);
 
 -- The row, and its author for the response, in one statement.
 WITH inserted AS (

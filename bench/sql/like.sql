@@ -5,10 +5,7 @@
 \if :toggle
 \set post_n random(1, :like_last)
 
-SELECT EXISTS (
-    SELECT 1
-    FROM revoked_tokens AS r
-    WHERE r.jti = :jti);
+SELECT EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = :jti);
 
 WITH inserted AS (
     INSERT INTO likes (id, user_id, post_id, created_at)
@@ -26,10 +23,7 @@ SELECT coalesce((SELECT likes_count FROM bumped), p.likes_count) AS likes_count,
 FROM posts p WHERE p.id = bench_post_id(:post_n);
 \else
 
-SELECT EXISTS (
-    SELECT 1
-    FROM revoked_tokens AS r
-    WHERE r.jti = :jti);
+SELECT EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = :jti);
 
 WITH deleted AS (
     DELETE FROM likes WHERE user_id = :user_id AND post_id = bench_post_id(:post_n) RETURNING 1

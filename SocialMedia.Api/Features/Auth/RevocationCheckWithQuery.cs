@@ -15,7 +15,8 @@ namespace SocialMedia.Api.Features.Auth;
 /// </summary>
 internal sealed class DeferredRevocationCheck(string jti)
 {
-    private const string Lookup = "SELECT EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = $1)";
+    /// <summary>The lookup, the same statement whether it runs alone or in front of a query.</summary>
+    internal const string Lookup = "SELECT EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = $1)";
 
     public string Jti { get; } = jti;
 
