@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using NpgsqlTypes;
+using SocialMedia.Api.Common;
 using SocialMedia.Api.Features.Auth;
 
 namespace SocialMedia.Api.Data;
@@ -52,6 +53,11 @@ internal static class HandWrittenSql
             await db.Database.CloseConnectionAsync();
         }
     }
+
+    /// <summary>A keyset page of one post's rows: <c>$1</c> the post and, after a cursor, <c>$2</c>, <c>$3</c> its (created_at, id).</summary>
+    public static NpgsqlParameter[] PostPage(Guid postId, PageRequest page) => page.After is { } after
+        ? [Uuid(postId), Time(after.CreatedAt), Uuid(after.Id)]
+        : [Uuid(postId)];
 
     public static NpgsqlParameter Uuid(Guid value) => new NpgsqlParameter<Guid> { TypedValue = value, NpgsqlDbType = NpgsqlDbType.Uuid };
 

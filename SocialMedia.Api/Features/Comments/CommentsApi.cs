@@ -7,6 +7,7 @@ using Npgsql;
 using SocialMedia.Api.Common;
 using SocialMedia.Api.Data;
 using SocialMedia.Api.Features.Auth;
+using SocialMedia.Api.Features.Posts;
 using SocialMedia.Api.Features.Users;
 
 namespace SocialMedia.Api.Features.Comments;
@@ -54,16 +55,12 @@ public static class CommentsApi
             ORDER BY c.created_at, c.id
             LIMIT {page.Limit + 1}
             """);
-        NpgsqlParameter[] parameters = page.After is { } after
-            ? [HandWrittenSql.Uuid(postId), HandWrittenSql.Time(after.CreatedAt), HandWrittenSql.Uuid(after.Id)]
-            : [HandWrittenSql.Uuid(postId)];
         var rows = await db.QueryAsync(
-            sql, parameters,
+            sql, HandWrittenSql.PostPage(postId, page),
             r => new CommentResponse(r.GetGuid(0), postId, r.GetString(1), new AuthorResponse(r.GetGuid(2), r.GetString(3), r.GetNullableString(4)), r.GetDateTime(5), r.GetDateTime(6)),
             cancellationToken, httpContext.Features.Get<DeferredRevocationCheck>(), page.Limit + 1);
 
-        var (context, post, ct) = (db, postId, cancellationToken); // locals, not parameters, in a query: see SocialDbContext
-        if (rows.Count == 0 && !await context.Posts.AnyAsync(p => p.Id == post, ct))
+        if (rows.Count == 0 && !await db.PostExistsAsync(postId, cancellationToken))
         {
             return Problems.NotFound("The post does not exist.");
         }

@@ -7,6 +7,7 @@ using Npgsql;
 using SocialMedia.Api.Common;
 using SocialMedia.Api.Data;
 using SocialMedia.Api.Features.Auth;
+using SocialMedia.Api.Features.Posts;
 using SocialMedia.Api.Features.Users;
 
 namespace SocialMedia.Api.Features.Likes;
@@ -125,17 +126,13 @@ public static class LikesApi
             ORDER BY l.created_at DESC, l.id DESC
             LIMIT {page.Limit + 1}
             """);
-        NpgsqlParameter[] parameters = page.After is { } after
-            ? [HandWrittenSql.Uuid(postId), HandWrittenSql.Time(after.CreatedAt), HandWrittenSql.Uuid(after.Id)]
-            : [HandWrittenSql.Uuid(postId)];
         var rows = await db.QueryAsync(
-            sql, parameters,
+            sql, HandWrittenSql.PostPage(postId, page),
             r => (Id: r.GetGuid(0), CreatedAt: r.GetDateTime(1), Username: r.GetString(2), UserId: r.GetGuid(3), AvatarUrl: r.GetNullableString(4)),
             cancellationToken, httpContext.Features.Get<DeferredRevocationCheck>(), page.Limit + 1);
 
         // An empty page is the only case where "no likes" and "no post" look alike.
-        var (context, post, ct) = (db, postId, cancellationToken); // locals, not parameters, in a query: see SocialDbContext
-        if (rows.Count == 0 && !await context.Posts.AnyAsync(p => p.Id == post, ct))
+        if (rows.Count == 0 && !await db.PostExistsAsync(postId, cancellationToken))
         {
             return Problems.NotFound("The post does not exist.");
         }

@@ -99,6 +99,13 @@ internal static class PostQueries
         reader.GetDateTime(9),
         reader.GetDateTime(10));
 
+    /// <summary>Whether the post exists: what an empty page of its likes or comments, or a refused delete, must tell apart.</summary>
+    public static Task<bool> PostExistsAsync(this SocialDbContext db, Guid id, CancellationToken cancellationToken)
+    {
+        var (context, post, ct) = (db, id, cancellationToken); // locals, not parameters, in a query: see SocialDbContext
+        return context.Posts.AnyAsync(p => p.Id == post, ct);
+    }
+
     /// <summary>
     /// One post with its author and liked_by_me in one statement. liked_by_me is a one-row lookup
     /// on the (user_id, post_id) index, not <c>Any()</c>: its EXISTS may be planned as a hash of

@@ -212,8 +212,7 @@ public static class PostsApi
             cancellationToken);
         if (deleted.Count == 0)
         {
-            var (context, post, ct) = (db, id, cancellationToken); // locals, not parameters, in a query: see SocialDbContext
-            return await context.Posts.AnyAsync(p => p.Id == post, ct)
+            return await db.PostExistsAsync(id, cancellationToken)
                 ? Problems.Forbidden("Only the author can delete this post.")
                 : Problems.NotFound("The post does not exist.");
         }
