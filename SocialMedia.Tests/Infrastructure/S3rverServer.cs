@@ -40,7 +40,18 @@ public sealed class S3rverServer
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            ArgumentList = { script, "--address", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--directory", directory },
+            ArgumentList =
+            {
+                // The test runner may end this process before ProcessExit handlers run: s3rver then
+                // notices its parent is gone and exits by itself (tools/s3rver/exit-with-parent.cjs).
+                "--require", Path.Combine(tool, "exit-with-parent.cjs"),
+                script, "--address", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--directory", directory,
+            },
+            Environment =
+            {
+                ["S3RVER_PARENT_PID"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["S3RVER_REMOVE_ON_EXIT"] = directory,
+            },
         };
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start s3rver (is Node.js installed?)");
         var output = new StringBuilder();
