@@ -74,20 +74,23 @@ public static class ApiBuilderExtensions
             // API to migrate it: no process restart to wait for (the orchestrator's stop of a busy
             // API proved unreliable on small machines), and the schema is the API's current one
             // anyway, since it migrates at every start in Development.
+            bool existed;
             try
             {
-                await PostgresAdmin.EmptyAllTablesAsync(infrastructure.PostgresServer.Resource, ResourceNames.Database, context.CancellationToken);
+                existed = await PostgresAdmin.EmptyAllTablesAsync(infrastructure.PostgresServer.Resource, ResourceNames.Database, context.CancellationToken);
             }
             catch (Exception e) when (e is Npgsql.NpgsqlException or InvalidOperationException)
             {
                 return CommandResults.Failure($"Could not empty {ResourceNames.Database}: {e.Message}");
             }
 
-            return CommandResults.Success($"Every table of {ResourceNames.Database} is empty; the schema and its migrations are kept.");
+            return CommandResults.Success(existed
+                ? $"Every table of {ResourceNames.Database} is empty; the schema and its migrations are kept."
+                : $"{ResourceNames.Database} does not exist yet (the API creates it as it starts): nothing to empty.");
         }, new CommandOptions
         {
             Description = "Deletes every user, post, like and comment (the tables are emptied; the schema stays).",
-            ConfirmationMessage = $"Delete all data in {ResourceNames.Database} and restart the API?",
+            ConfirmationMessage = $"Delete all data in {ResourceNames.Database}?",
             IconName = "DatabaseWarning",
         });
         return api;

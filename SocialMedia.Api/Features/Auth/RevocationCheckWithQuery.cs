@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Npgsql;
 using SocialMedia.Api.Common;
+using SocialMedia.Api.Data;
 
 namespace SocialMedia.Api.Features.Auth;
 
@@ -42,7 +43,7 @@ internal sealed class DeferredRevocationCheck(string jti)
         if (pending is not null)
         {
             var lookup = new NpgsqlBatchCommand(Lookup);
-            lookup.Parameters.Add(new NpgsqlParameter { Value = pending.Jti });
+            lookup.Parameters.Add(HandWrittenSql.Text(pending.Jti));
             batch.BatchCommands.Add(lookup);
         }
 

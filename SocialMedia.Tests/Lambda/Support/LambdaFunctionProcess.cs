@@ -38,13 +38,14 @@ public sealed class LambdaFunctionProcess : IAsyncDisposable
         // The framework-dependent build (SocialMedia.Api.dll), or a Native AOT package (one
         // executable, no dll: deploy/publish-aot.sh) when SOCIALMEDIA_LAMBDA_API_DIR points at one.
         var dll = Path.Combine(ApiDirectory, "SocialMedia.Api.dll");
-        var info = new ProcessStartInfo(File.Exists(dll) ? "dotnet" : Path.Combine(ApiDirectory, "SocialMedia.Api"))
+        var native = !File.Exists(dll);
+        var info = new ProcessStartInfo(native ? Path.Combine(ApiDirectory, "SocialMedia.Api") : "dotnet")
         {
             WorkingDirectory = ApiDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        if (File.Exists(dll))
+        if (!native)
         {
             info.ArgumentList.Add(dll);
         }
