@@ -15,6 +15,8 @@
 #                      not of a queue of them                        (1)
 #   BENCH_API_DIR      a published SocialMedia.Api to measure instead of publishing this checkout
 #   BENCH_AOT=1        publish and measure the Native AOT build (deploy/publish-aot.sh) instead
+#   BENCH_ONLY         measure only these rows, comma-separated: timeline, comments, deep, like,
+#                      create (all); the start-up and RSS figures then cover only that load
 #   BENCH_CAPTURE_ONLY=1  stop after capturing the statements the API sends (results/*/captured-*.sql):
 #                      what to copy into bench/sql/*.sql after changing a query
 set -euo pipefail
@@ -29,6 +31,7 @@ POSTS=${BENCH_POSTS:-10000}
 SCALE_POSTS=${BENCH_SCALE_POSTS:-1000000}
 DEEP_CONCURRENCY=${BENCH_DEEP_CONCURRENCY:-1}
 API_DIR=${BENCH_API_DIR:-}
+ONLY=${BENCH_ONLY:-timeline,comments,deep,like,create}
 results=$bench/results/$(date +%Y%m%d-%H%M%S)
 loadavg=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -201,6 +204,23 @@ failures=0
 # statements parsed once per connection.
 protocol_of() { sed -n 's/^-- protocol: *\([a-z]*\).*/\1/p' "$bench/sql/$1" | head -n 1; }
 
+# CPU time (user + system, in clock ticks) used so far by the API process, and by all of
+# PostgreSQL's processes (the postmaster's children: backends, writer, WAL...). Differences over
+# a measurement divided by its requests give CPU per request, which other load on a shared
+# machine disturbs far less than req/s.
+api_ticks() { awk '{print $14 + $15}' "/proc/$api_pid/stat"; }
+pg_ticks() {
+  local postmaster
+  postmaster=$(head -n 1 "$work/pg/data/postmaster.pid")
+  # shellcheck disable=SC2046 # one path per child
+  # Fields 16 and 17 hold the children a process has reaped: a backend that exits when its client
+  # disconnects is counted by the postmaster from then on.
+  cat "/proc/$postmaster/stat" $(pgrep -P "$postmaster" | sed 's|.*|/proc/&/stat|') 2>/dev/null | awk '{t += $14 + $15 + $16 + $17} END {print t}'
+}
+cpu_json() { # API_TICKS PG_TICKS -> {"api_cpu_ticks":..,"pg_cpu_ticks":..,"ticks_per_s":..}
+  printf '{"api_cpu_ticks":%s,"pg_cpu_ticks":%s,"ticks_per_s":%s}\n' "$1" "$2" "$(getconf CLK_TCK)"
+}
+
 run_wrk() { # OUT SCRIPT PATH SECONDS
   BENCH_OUT=$1 timeout $(($4 + 60)) wrk -t1 -c"$CONCURRENCY" -d"$4s" --timeout 5s -s "$bench/wrk/$2" "$base$3"
 }
@@ -212,12 +232,17 @@ measure() {
   shift 4
   say "$name: warm-up ${WARMUP}s, then API and pgbench ${DURATION}s each at $CONCURRENCY connections"
   run_wrk "$work/warmup.json" "$script" "$path" "$WARMUP" >/dev/null
+  local api0 pg0
+  api0=$(api_ticks) pg0=$(pg_ticks)
   run_wrk "$results/api-$name.json" "$script" "$path" "$DURATION" >"$results/wrk-$name.txt"
+  cpu_json $(($(api_ticks) - api0)) $(($(pg_ticks) - pg0)) >"$results/cpu-api-$name.json"
   mkdir -p "$work/pgbench"
+  pg0=$(pg_ticks)
   timeout $((DURATION + 120)) "$pgbin/pgbench" -h 127.0.0.1 -p "$pgport" -U postgres -n -M "$(protocol_of "$sql")" \
     -c "$CONCURRENCY" -j 1 -T "$DURATION" -l --log-prefix="$work/pgbench/$name" \
     "${pgbench_vars[@]}" "$@" -f "$bench/sql/$sql" social >"$results/pgbench-$name.txt" 2>&1 \
     || { tail -n 20 "$results/pgbench-$name.txt" >&2; failures=$((failures + 1)); return 0; }
+  cpu_json 0 $(($(pg_ticks) - pg0)) >"$results/cpu-pgbench-$name.json"
   helper pgbench-summary "$results/pgbench-$name.txt" "$work/pgbench/$name" >"$results/pgbench-$name.json"
   local bad
   bad=$(node -p 'const r = require(process.argv[1]); r.errors + r.non_2xx' "$results/api-$name.json")
@@ -281,15 +306,16 @@ if [ "${BENCH_CAPTURE_ONLY:-0}" = 1 ]; then
   exit 0
 fi
 
-measure timeline timeline.lua "/api/v1/posts?limit=20" timeline.sql
-measure comments comments.lua "/api/v1/posts/x/comments" comments.sql
-CONCURRENCY=$DEEP_CONCURRENCY measure deep-10k timeline.lua "/api/v1/posts?limit=20&cursor=$deep10k_cursor" deep.sql \
+wanted() { [[ ",$ONLY," == *",$1,"* ]]; }
+! wanted timeline || measure timeline timeline.lua "/api/v1/posts?limit=20" timeline.sql
+! wanted comments || measure comments comments.lua "/api/v1/posts/x/comments" comments.sql
+! wanted deep || CONCURRENCY=$DEEP_CONCURRENCY measure deep-10k timeline.lua "/api/v1/posts?limit=20&cursor=$deep10k_cursor" deep.sql \
   -D "cursor_at=$deep10k_at" -D "cursor_id=$deep10k_id"
-measure like like.lua "/api/v1/posts/x/likes" like.sql
-measure create create.lua /api/v1/posts create.sql
+! wanted like || measure like like.lua "/api/v1/posts/x/likes" like.sql
+! wanted create || measure create create.lua /api/v1/posts create.sql
 
 deep_plan=""
-if [ "$SCALE_POSTS" -gt "$POSTS" ]; then
+if [ "$SCALE_POSTS" -gt "$POSTS" ] && wanted deep; then
   say "growing the timeline to $SCALE_POSTS posts (SQL)"
   started=$(date +%s)
   psql -d social -v posts="$POSTS" -v total="$SCALE_POSTS" -v users="$USERS" -f "$bench/sql/scale.sql"

@@ -205,6 +205,27 @@ const commands = {
       rows.push({ name, api, pgbench: pg, ratio });
       lines.push(`| ${label.padEnd(38)} | ${(api?.rps.toFixed(0) ?? '-').padStart(9)} | ${ms(api?.p50_us).padStart(6)} | ${ms(api?.p99_us).padStart(6)} | ${(pg?.rps.toFixed(0) ?? '-').padStart(12)} | ${ms(pg?.p50_us).padStart(6)} | ${ms(pg?.p99_us).padStart(6)} | ${(Number.isFinite(ratio) ? ratio.toFixed(2) + '×' : '-').padStart(11)} |`);
     }
+    // CPU per request: what each side costs, which other load on the machine barely moves.
+    const cpuRows = rows.map(({ name, api, pgbench }) => {
+      const underApi = read(`cpu-api-${name}.json`);
+      const underPgbench = read(`cpu-pgbench-${name}.json`);
+      if (!underApi || !underPgbench || !api?.requests || !pgbench?.requests) return null;
+      const us = (ticks, requests, perS) => (ticks * 1e6) / perS / requests;
+      return {
+        name,
+        api_us: us(underApi.api_cpu_ticks, api.requests, underApi.ticks_per_s),
+        pg_us_under_api: us(underApi.pg_cpu_ticks, api.requests, underApi.ticks_per_s),
+        pg_us_under_pgbench: us(underPgbench.pg_cpu_ticks, pgbench.requests, underPgbench.ticks_per_s),
+      };
+    }).filter(Boolean);
+    if (cpuRows.length) {
+      const cpuHeader = `| ${'CPU per request, µs'.padEnd(38)} |    API | PostgreSQL (API) | PostgreSQL (pgbench) |`;
+      lines.push('', cpuHeader, `|${cpuHeader.slice(1, -1).replace(/[^|]/g, '-')}|`);
+      for (const c of cpuRows) {
+        const f = (v) => v.toFixed(0);
+        lines.push(`| ${c.name.padEnd(38)} | ${f(c.api_us).padStart(6)} | ${f(c.pg_us_under_api).padStart(16)} | ${f(c.pg_us_under_pgbench).padStart(20)} |`);
+      }
+    }
     const deep10k = read('api-deep-10k.json');
     const deep1m = read('api-deep-1m.json');
     const pgDeep10k = read('pgbench-deep-10k.json');
@@ -221,7 +242,7 @@ const commands = {
     const text = lines.join('\n');
     console.log(text);
     writeFileSync(join(resultsDir, 'summary.md'), text + '\n');
-    writeFileSync(join(resultsDir, 'summary.json'), JSON.stringify({ ...meta, rows, deep_page_scaling: scaling, pgbench_deep_page_scaling: pgScaling }, null, 2));
+    writeFileSync(join(resultsDir, 'summary.json'), JSON.stringify({ ...meta, rows, cpu_per_request: cpuRows, deep_page_scaling: scaling, pgbench_deep_page_scaling: pgScaling }, null, 2));
   },
 };
 
