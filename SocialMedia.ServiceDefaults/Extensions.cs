@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -38,8 +39,19 @@ public static class Extensions
         return builder;
     }
 
+    /// <summary>
+    /// Traces, metrics and logs over OTLP, to the AppHost's dashboard locally and to the ADOT
+    /// collector (X-Ray) in Lambda. Only when an endpoint is configured: spans and metrics that no
+    /// exporter sends would still be recorded, tagged and measured on every request, for nobody
+    /// (bench/ measured that at about a sixth of the API's CPU for a small write).
+    /// </summary>
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        if (!IsExporting(builder.Configuration))
+        {
+            return builder;
+        }
+
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
@@ -68,14 +80,21 @@ public static class Extensions
 
     private static TBuilder AddOpenTelemetryExporters<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        var useOtlpExporter = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        if (useOtlpExporter)
-        {
-            builder.Services.AddOpenTelemetry().UseOtlpExporter();
-        }
-
+        builder.Services.AddOpenTelemetry().UseOtlpExporter();
         return builder;
     }
+
+    /// <summary>Whether telemetry leaves the process: an OTLP endpoint is configured, for all signals or for one.</summary>
+    public static bool IsExporting(IConfiguration configuration) =>
+        OtlpEndpointKeys.Any(key => !string.IsNullOrWhiteSpace(configuration[key]));
+
+    private static readonly string[] OtlpEndpointKeys =
+    [
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+        "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT",
+        "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT",
+    ];
 
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
