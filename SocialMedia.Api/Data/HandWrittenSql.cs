@@ -26,7 +26,7 @@ internal static class HandWrittenSql
         CancellationToken cancellationToken, DeferredRevocationCheck? revocation = null, int expectedRows = 1)
     {
         var pending = revocation is { Revoked: null } ? revocation : null;
-        return db.Database.CreateExecutionStrategy().ExecuteAsync(
+        return db.ExecutionStrategy.ExecuteAsync(
             cancellationToken => ReadAsync(db, sql, parameters, read, pending, expectedRows, cancellationToken), cancellationToken);
     }
 
