@@ -16,7 +16,7 @@
 #   BENCH_API_DIR      a published SocialMedia.Api to measure instead of publishing this checkout
 #   BENCH_AOT=1        publish and measure the Native AOT build (deploy/publish-aot.sh) instead
 #   BENCH_ONLY         measure only these rows, comma-separated: timeline, comments, deep, like,
-#                      create (all); the start-up and RSS figures then cover only that load
+#                      create (all); the peak RSS then covers only that load
 #   BENCH_CAPTURE_ONLY=1  stop after capturing the statements the API sends (results/*/captured-*.sql):
 #                      what to copy into bench/sql/*.sql after changing a query
 set -euo pipefail
@@ -32,6 +32,9 @@ SCALE_POSTS=${BENCH_SCALE_POSTS:-1000000}
 DEEP_CONCURRENCY=${BENCH_DEEP_CONCURRENCY:-1}
 API_DIR=${BENCH_API_DIR:-}
 ONLY=${BENCH_ONLY:-timeline,comments,deep,like,create}
+for row in ${ONLY//,/ }; do
+  case $row in timeline | comments | deep | like | create) ;; *) echo "bench: BENCH_ONLY: unknown row '$row' (timeline, comments, deep, like, create)" >&2; exit 2 ;; esac
+done
 results=$bench/results/$(date +%Y%m%d-%H%M%S)
 loadavg=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -48,6 +51,7 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
 }
 command -v wrk >/dev/null || { say "installing wrk (apt-get install wrk)"; apt_install wrk; }
+command -v pgrep >/dev/null || { say "installing procps (pgrep)"; apt_install procps; }
 command -v node >/dev/null || { say "installing Node.js"; apt_install nodejs npm; }
 command -v dotnet >/dev/null || die "the .NET SDK (dotnet) is needed: https://dot.net"
 find_pg_bin() {
@@ -169,7 +173,7 @@ start_api() { # sets api_pid and startup_ms (not a $(...) subshell: the pid must
   kill -0 "$api_pid" 2>/dev/null || die "the API exited right after answering /alive (is another process on $base?)"
   startup_ms=$(cat "$work/startup_ms")
   # CPU time (user + system) spent until then: what start-up costs whatever else the machine runs.
-  startup_cpu_ms=$(awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$api_pid/stat")
+  startup_cpu_ms=$(sed 's/^.*) //' "/proc/$api_pid/stat" | awk -v hz="$(getconf CLK_TCK)" '{print int(($12 + $13) * 1000 / hz)}')
 }
 
 say "first start of the API (migrates the empty database, creates the bucket)"
@@ -208,14 +212,19 @@ protocol_of() { sed -n 's/^-- protocol: *\([a-z]*\).*/\1/p' "$bench/sql/$1" | he
 # PostgreSQL's processes (the postmaster's children: backends, writer, WAL...). Differences over
 # a measurement divided by its requests give CPU per request, which other load on a shared
 # machine disturbs far less than req/s.
-api_ticks() { awk '{print $14 + $15}' "/proc/$api_pid/stat"; }
+# Fields are counted after the ") " that closes the process name, which may contain spaces:
+# utime and stime are then $12 and $13, and the reaped children's cutime and cstime $14 and $15.
+api_ticks() { sed 's/^.*) //' "/proc/$api_pid/stat" | awk '{print $12 + $13}'; }
 pg_ticks() {
   local postmaster
   postmaster=$(head -n 1 "$work/pg/data/postmaster.pid")
   # shellcheck disable=SC2046 # one path per child
   # Fields 16 and 17 hold the children a process has reaped: a backend that exits when its client
   # disconnects is counted by the postmaster from then on.
-  cat "/proc/$postmaster/stat" $(pgrep -P "$postmaster" | sed 's|.*|/proc/&/stat|') 2>/dev/null | awk '{t += $14 + $15 + $16 + $17} END {print t}'
+  # A child may exit between pgrep and cat (an autovacuum worker, an idle connection closed): it
+  # is then counted by the postmaster, and the missing file is no error.
+  { cat "/proc/$postmaster/stat" $(pgrep -P "$postmaster" | sed 's|.*|/proc/&/stat|') 2>/dev/null || true; } \
+    | sed 's/^.*) //' | awk '{t += $12 + $13 + $14 + $15} END {print t + 0}'
 }
 cpu_json() { # API_TICKS PG_TICKS -> {"api_cpu_ticks":..,"pg_cpu_ticks":..,"ticks_per_s":..}
   printf '{"api_cpu_ticks":%s,"pg_cpu_ticks":%s,"ticks_per_s":%s}\n' "$1" "$2" "$(getconf CLK_TCK)"
