@@ -41,7 +41,7 @@ public static class Extensions
 
     /// <summary>
     /// Traces, metrics and logs over OTLP, to the AppHost's dashboard locally and to the ADOT
-    /// collector (X-Ray) in Lambda. Only when an endpoint is configured: spans and metrics that no
+    /// collector (X-Ray) in Lambda. Only when the endpoint is configured: spans and metrics that no
     /// exporter sends would still be recorded, tagged and measured on every request, for nobody
     /// (bench/ measured that at about a sixth of the API's CPU for a small write).
     /// </summary>
@@ -84,17 +84,13 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary>Whether telemetry leaves the process: an OTLP endpoint is configured, for all signals or for one.</summary>
+    /// <summary>
+    /// Whether telemetry leaves the process: <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the AppHost
+    /// and the Lambda functions set it). The exporter then sends all three signals, each to its own
+    /// <c>OTEL_EXPORTER_OTLP_*_ENDPOINT</c> where one is set.
+    /// </summary>
     public static bool IsExporting(IConfiguration configuration) =>
-        OtlpEndpointKeys.Any(key => !string.IsNullOrWhiteSpace(configuration[key]));
-
-    private static readonly string[] OtlpEndpointKeys =
-    [
-        "OTEL_EXPORTER_OTLP_ENDPOINT",
-        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
-        "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT",
-        "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT",
-    ];
+        !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
 
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
