@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Npgsql;
 
 namespace SocialMedia.Tests.Infrastructure;
@@ -44,7 +45,22 @@ public sealed class PostgresServer
 
         var server = new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=false", bin, data);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();
+        StartWatchdog(bin, data, root);
         return server;
+    }
+
+    /// <summary>
+    /// The test host may be killed before its exit handlers finish (the test platform does so
+    /// shortly after a run), and pg_ctl's server does not die with it: clusters were left running.
+    /// A detached shell, with none of the test host's streams, waits for this process to end, then
+    /// stops the cluster and removes its folder. Harmless when <see cref="Stop"/> got there first.
+    /// </summary>
+    private static void StartWatchdog(string bin, string data, string root)
+    {
+        var pgCtl = ProcessRunner.IsRoot ? $"runuser -u postgres -- '{bin}/pg_ctl'" : $"'{bin}/pg_ctl'";
+        var script = $"exec </dev/null >/dev/null 2>&1; while kill -0 {Environment.ProcessId}; do sleep 1; done; "
+            + $"{pgCtl} stop -m immediate -D '{data}'; rm -rf '{root}'";
+        using var watchdog = Process.Start(new ProcessStartInfo("setsid", ["sh", "-c", script]) { UseShellExecute = false });
     }
 
     /// <summary>A new, empty database; the API migrates it at start (Development).</summary>
