@@ -89,7 +89,7 @@ public static class Extensions
     /// and the Lambda functions set it). The exporter then sends all three signals, each to its own
     /// <c>OTEL_EXPORTER_OTLP_*_ENDPOINT</c> where one is set.
     /// </summary>
-    public static bool IsExporting(IConfiguration configuration) =>
+    private static bool IsExporting(IConfiguration configuration) =>
         !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
 
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder

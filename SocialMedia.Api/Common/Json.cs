@@ -10,7 +10,6 @@ namespace SocialMedia.Api.Common;
 /// </summary>
 public sealed class UtcMillisecondsConverter : JsonConverter<DateTime>
 {
-
     public override DateTime Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         DateTime.Parse(reader.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
 
