@@ -6,8 +6,10 @@
 #
 # Settings (environment):
 #   BENCH_CONCURRENCY  connections, for wrk and pgbench alike        (16)
-#   BENCH_DURATION     seconds per measurement                       (10)
-#   BENCH_WARMUP       seconds of API warm-up before each measurement (3)
+#   BENCH_DURATION     seconds per measurement                       (8)
+#   BENCH_WARMUP       seconds of API warm-up before each row         (3)
+#   BENCH_ROUNDS       API/pgbench pairs per row, taken in turn; the row shows the round with
+#                      the median ratio                              (3)
 #   BENCH_USERS        seeded users                                  (200)
 #   BENCH_POSTS        seeded posts                                  (10000)
 #   BENCH_SCALE_POSTS  posts for the deep-page scaling step; 0 skips  (1000000)
@@ -24,8 +26,9 @@ set -euo pipefail
 bench=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$bench")
 CONCURRENCY=${BENCH_CONCURRENCY:-16}
-DURATION=${BENCH_DURATION:-10}
+DURATION=${BENCH_DURATION:-8}
 WARMUP=${BENCH_WARMUP:-3}
+ROUNDS=${BENCH_ROUNDS:-3}
 USERS=${BENCH_USERS:-200}
 POSTS=${BENCH_POSTS:-10000}
 SCALE_POSTS=${BENCH_SCALE_POSTS:-1000000}
@@ -234,32 +237,38 @@ run_wrk() { # OUT SCRIPT PATH SECONDS
   BENCH_OUT=$1 timeout $(($4 + 60)) wrk -t1 -c"$CONCURRENCY" -d"$4s" --timeout 5s -s "$bench/wrk/$2" "$base$3"
 }
 
-# measure NAME WRK_SCRIPT PATH SQL_SCRIPT [pgbench -D ...]: warm-up, the API under wrk, then pgbench
-# running the statements of bench/sql/SQL_SCRIPT, with the same connections for the same time.
+# measure NAME WRK_SCRIPT PATH SQL_SCRIPT [pgbench -D ...]: warm-up, then ROUNDS pairs of the API
+# under wrk and pgbench running the statements of bench/sql/SQL_SCRIPT, with the same connections
+# for the same time. The two sides take turns, so a change in the rest of the machine's load
+# falls on both sides of a pair rather than on one side of the row; `helper rounds` keeps the pair
+# with the median ratio and sums the CPU time of all pairs.
 measure() {
-  local name=$1 script=$2 path=$3 sql=$4
+  local name=$1 script=$2 path=$3 sql=$4 round
   shift 4
-  say "$name: warm-up ${WARMUP}s, then API and pgbench ${DURATION}s each at $CONCURRENCY connections"
+  say "$name: warm-up ${WARMUP}s, then $ROUNDS rounds of API and pgbench, ${DURATION}s each at $CONCURRENCY connections"
   run_wrk "$work/warmup.json" "$script" "$path" "$WARMUP" >/dev/null
-  local api0 pg0
-  api0=$(api_ticks) pg0=$(pg_ticks)
-  run_wrk "$results/api-$name.json" "$script" "$path" "$DURATION" >"$results/wrk-$name.txt"
-  cpu_json $(($(api_ticks) - api0)) $(($(pg_ticks) - pg0)) >"$results/cpu-api-$name.json"
   mkdir -p "$work/pgbench"
-  pg0=$(pg_ticks)
-  timeout $((DURATION + 120)) "$pgbin/pgbench" -h 127.0.0.1 -p "$pgport" -U postgres -n -M "$(protocol_of "$sql")" \
-    -c "$CONCURRENCY" -j 1 -T "$DURATION" -l --log-prefix="$work/pgbench/$name" \
-    "${pgbench_vars[@]}" "$@" -f "$bench/sql/$sql" social >"$results/pgbench-$name.txt" 2>&1 \
-    || { tail -n 20 "$results/pgbench-$name.txt" >&2; failures=$((failures + 1)); return 0; }
-  cpu_json 0 $(($(pg_ticks) - pg0)) >"$results/cpu-pgbench-$name.json"
-  helper pgbench-summary "$results/pgbench-$name.txt" "$work/pgbench/$name" >"$results/pgbench-$name.json"
-  local bad
-  bad=$(node -p 'const r = require(process.argv[1]); r.errors + r.non_2xx' "$results/api-$name.json")
-  if [ "$bad" != 0 ]; then
-    echo "bench: $name: $bad API requests failed (see $results/api-$name.json)" >&2
-    failures=$((failures + 1))
-  fi
-  printf '%s: API %s | pgbench %s\n' "$name" "$(cat "$results/api-$name.json")" "$(cat "$results/pgbench-$name.json")" >&2
+  for round in $(seq 1 "$ROUNDS"); do
+    local tag=$name.r$round api0 pg0
+    api0=$(api_ticks) pg0=$(pg_ticks)
+    run_wrk "$results/api-$tag.json" "$script" "$path" "$DURATION" >"$results/wrk-$tag.txt"
+    cpu_json $(($(api_ticks) - api0)) $(($(pg_ticks) - pg0)) >"$results/cpu-api-$tag.json"
+    pg0=$(pg_ticks)
+    timeout $((DURATION + 120)) "$pgbin/pgbench" -h 127.0.0.1 -p "$pgport" -U postgres -n -M "$(protocol_of "$sql")" \
+      -c "$CONCURRENCY" -j 1 -T "$DURATION" -l --log-prefix="$work/pgbench/$tag" \
+      "${pgbench_vars[@]}" "$@" -f "$bench/sql/$sql" social >"$results/pgbench-$tag.txt" 2>&1 \
+      || { tail -n 20 "$results/pgbench-$tag.txt" >&2; failures=$((failures + 1)); return 0; }
+    cpu_json 0 $(($(pg_ticks) - pg0)) >"$results/cpu-pgbench-$tag.json"
+    helper pgbench-summary "$results/pgbench-$tag.txt" "$work/pgbench/$tag" >"$results/pgbench-$tag.json"
+    local bad
+    bad=$(node -p 'const r = require(process.argv[1]); r.errors + r.non_2xx' "$results/api-$tag.json")
+    if [ "$bad" != 0 ]; then
+      echo "bench: $tag: $bad API requests failed (see $results/api-$tag.json)" >&2
+      failures=$((failures + 1))
+    fi
+    printf '%s: API %s | pgbench %s\n' "$tag" "$(cat "$results/api-$tag.json")" "$(cat "$results/pgbench-$tag.json")" >&2
+  done
+  helper rounds "$results" "$name" "$ROUNDS" >&2
 }
 
 # A cursor DEPTH rows down the timeline, encoded as the API encodes it (Common/Cursor.cs): base64url
@@ -341,11 +350,14 @@ if [ "$SCALE_POSTS" -gt "$POSTS" ] && wanted deep; then
 fi
 
 peak_rss_kb=$(awk '/^VmHWM:/ {print $2}' "/proc/$api_pid/status")
+# Where the memory is, for reading the peak: per mapping (smaps) and in total (status).
+cp "/proc/$api_pid/status" "$results/api-status.txt"
+cp "/proc/$api_pid/smaps" "$results/api-smaps.txt"
 stop_api
 
 cat >"$results/meta.json" <<EOF
 {"startup_ms":$startup_ms,"startup_cpu_ms":$startup_cpu_ms,"first_startup_ms":$first_startup_ms,"peak_rss_kb":$peak_rss_kb,
- "concurrency":$CONCURRENCY,"deep_concurrency":$DEEP_CONCURRENCY,"duration_s":$DURATION,"warmup_s":$WARMUP,
+ "concurrency":$CONCURRENCY,"deep_concurrency":$DEEP_CONCURRENCY,"duration_s":$DURATION,"warmup_s":$WARMUP,"rounds":$ROUNDS,
  "users":$((USERS + 1)),"posts":$POSTS,"likes":$likes,"comments":$comments,"scale_posts":$SCALE_POSTS,
  "cpus":$(nproc),"loadavg":"$loadavg","deep_plan":"$deep_plan",
  "api":"$API_DIR","commit":"$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"}

@@ -11,6 +11,8 @@
 //   sql-check JSONLOG SQL_DIR MARKS_JSON   compare the statements the API sent with bench/sql/*.sql
 //   explain SQL_FILE NAME=VALUE...         a psql script: EXPLAIN ANALYZE of the file's last statement,
 //                                          prepared as the API's is (a generic plan when it prepares)
+//   rounds RESULTS_DIR NAME ROUNDS         combine a row's rounds: the pair with the median ratio,
+//                                          the CPU time and requests of all pairs
 //   report RESULTS_DIR                     print the figures and write RESULTS_DIR/summary.{md,json}
 import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
@@ -182,13 +184,45 @@ const commands = {
     console.log(`EXPLAIN (ANALYZE, BUFFERS) EXECUTE bench_explain(${order.map((n) => literal(values[n])).join(', ')});`);
   },
 
+  async rounds(resultsDir, name, count) {
+    const read = (file) => (existsSync(join(resultsDir, file)) ? JSON.parse(readFileSync(join(resultsDir, file), 'utf8')) : null);
+    const rounds = [];
+    for (let round = 1; round <= Number(count); round++) {
+      const tag = `${name}.r${round}`;
+      const api = read(`api-${tag}.json`);
+      const pgbench = read(`pgbench-${tag}.json`);
+      const cpuApi = read(`cpu-api-${tag}.json`);
+      const cpuPgbench = read(`cpu-pgbench-${tag}.json`);
+      if (api && pgbench && cpuApi && cpuPgbench) rounds.push({ round, api, pgbench, cpuApi, cpuPgbench, ratio: api.rps / pgbench.rps });
+    }
+    if (rounds.length === 0) fail(`no complete round of ${name} in ${resultsDir}`);
+    // The median pair stands for the row (the lower one of an even count): one disturbed round,
+    // on either side, does not move it. Its req/s, ratio and latencies are one pair's, not a mix.
+    const median = [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor((rounds.length - 1) / 2)];
+    writeFileSync(join(resultsDir, `api-${name}.json`), JSON.stringify({ ...median.api, round: median.round }) + '\n');
+    writeFileSync(join(resultsDir, `pgbench-${name}.json`), JSON.stringify({ ...median.pgbench, round: median.round }) + '\n');
+    // CPU per request over all pairs: more requests, less noise, and no choice to make.
+    const sum = (pick) => rounds.reduce((total, r) => total + pick(r), 0);
+    const ticksPerS = rounds[0].cpuApi.ticks_per_s;
+    writeFileSync(join(resultsDir, `cpu-api-${name}.json`), JSON.stringify({
+      api_cpu_ticks: sum((r) => r.cpuApi.api_cpu_ticks), pg_cpu_ticks: sum((r) => r.cpuApi.pg_cpu_ticks),
+      ticks_per_s: ticksPerS, requests: sum((r) => r.api.requests),
+    }) + '\n');
+    writeFileSync(join(resultsDir, `cpu-pgbench-${name}.json`), JSON.stringify({
+      api_cpu_ticks: 0, pg_cpu_ticks: sum((r) => r.cpuPgbench.pg_cpu_ticks),
+      ticks_per_s: ticksPerS, requests: sum((r) => r.pgbench.requests),
+    }) + '\n');
+    writeFileSync(join(resultsDir, `rounds-${name}.json`), JSON.stringify(rounds.map((r) => ({ round: r.round, api_rps: r.api.rps, pgbench_rps: r.pgbench.rps, ratio: r.ratio }))) + '\n');
+    console.log(`${name}: API/pgbench by round ${rounds.map((r) => r.ratio.toFixed(2)).join(', ')}; median round ${median.round}`);
+  },
+
   async report(resultsDir) {
     const read = (name) => (existsSync(join(resultsDir, name)) ? JSON.parse(readFileSync(join(resultsDir, name), 'utf8')) : null);
     const meta = read('meta.json') ?? {};
     const ms = (us) => (Number.isFinite(us) ? (us / 1000).toFixed(2) : '-');
     const rows = [];
     const lines = [];
-    const header = `| ${'request'.padEnd(38)} | API req/s | p50 ms | p99 ms | pgbench tx/s | p50 ms | p99 ms | API/pgbench |`;
+    const header = `| ${'request'.padEnd(38)} | API req/s | p50 ms | p99 ms | pgbench tx/s | p50 ms | p99 ms | API/pgbench | rounds           |`;
     lines.push(header, `|${header.slice(1, -1).replace(/[^|]/g, '-')}|`);
     for (const [name, label] of [
       ['timeline', 'GET /posts?limit=20 (bearer)'],
@@ -202,20 +236,24 @@ const commands = {
       const pg = read(`pgbench-${name}.json`);
       if (!api && !pg) continue;
       const ratio = api && pg ? api.rps / pg.rps : NaN;
-      rows.push({ name, api, pgbench: pg, ratio });
-      lines.push(`| ${label.padEnd(38)} | ${(api?.rps.toFixed(0) ?? '-').padStart(9)} | ${ms(api?.p50_us).padStart(6)} | ${ms(api?.p99_us).padStart(6)} | ${(pg?.rps.toFixed(0) ?? '-').padStart(12)} | ${ms(pg?.p50_us).padStart(6)} | ${ms(pg?.p99_us).padStart(6)} | ${(Number.isFinite(ratio) ? ratio.toFixed(2) + '×' : '-').padStart(11)} |`);
+      const rounds = read(`rounds-${name}.json`) ?? [];
+      rows.push({ name, api, pgbench: pg, ratio, rounds });
+      const spread = rounds.map((r) => r.ratio.toFixed(2)).join(' ');
+      lines.push(`| ${label.padEnd(38)} | ${(api?.rps.toFixed(0) ?? '-').padStart(9)} | ${ms(api?.p50_us).padStart(6)} | ${ms(api?.p99_us).padStart(6)} | ${(pg?.rps.toFixed(0) ?? '-').padStart(12)} | ${ms(pg?.p50_us).padStart(6)} | ${ms(pg?.p99_us).padStart(6)} | ${(Number.isFinite(ratio) ? ratio.toFixed(2) + '×' : '-').padStart(11)} | ${spread.padEnd(16)} |`);
     }
     // CPU per request: what each side costs, which other load on the machine barely moves.
     const cpuRows = rows.map(({ name, api, pgbench }) => {
       const underApi = read(`cpu-api-${name}.json`);
       const underPgbench = read(`cpu-pgbench-${name}.json`);
-      if (!underApi || !underPgbench || !api?.requests || !pgbench?.requests) return null;
+      const apiRequests = underApi?.requests ?? api?.requests;
+      const pgbenchRequests = underPgbench?.requests ?? pgbench?.requests;
+      if (!underApi || !underPgbench || !apiRequests || !pgbenchRequests) return null;
       const us = (ticks, requests, perS) => (ticks * 1e6) / perS / requests;
       return {
         name,
-        api_us: us(underApi.api_cpu_ticks, api.requests, underApi.ticks_per_s),
-        pg_us_under_api: us(underApi.pg_cpu_ticks, api.requests, underApi.ticks_per_s),
-        pg_us_under_pgbench: us(underPgbench.pg_cpu_ticks, pgbench.requests, underPgbench.ticks_per_s),
+        api_us: us(underApi.api_cpu_ticks, apiRequests, underApi.ticks_per_s),
+        pg_us_under_api: us(underApi.pg_cpu_ticks, apiRequests, underApi.ticks_per_s),
+        pg_us_under_pgbench: us(underPgbench.pg_cpu_ticks, pgbenchRequests, underPgbench.ticks_per_s),
       };
     }).filter(Boolean);
     if (cpuRows.length) {
@@ -238,7 +276,7 @@ const commands = {
     }
     lines.push(`API start-up, process start to first 200 from /alive: ${meta.startup_ms ?? '?'} ms, ${meta.startup_cpu_ms ?? '?'} ms of CPU (first start, migrating an empty database: ${meta.first_startup_ms ?? '?'} ms)`);
     lines.push(`API peak RSS (VmHWM): ${meta.peak_rss_kb ? (meta.peak_rss_kb / 1024).toFixed(0) + ' MB' : '?'}`);
-    lines.push(`concurrency ${meta.concurrency} connections (deep pages: ${meta.deep_concurrency}), ${meta.duration_s} s per measurement after ${meta.warmup_s} s of warm-up; ${meta.posts} posts, ${meta.users} users, ${meta.likes} likes, ${meta.comments} comments; ${meta.cpus} CPUs, load average at start ${meta.loadavg}`);
+    lines.push(`concurrency ${meta.concurrency} connections (deep pages: ${meta.deep_concurrency}), ${meta.rounds ?? 1} rounds of ${meta.duration_s} s per side after ${meta.warmup_s} s of warm-up (each row: the round with the median ratio; CPU over all rounds); ${meta.posts} posts, ${meta.users} users, ${meta.likes} likes, ${meta.comments} comments; ${meta.cpus} CPUs, load average at start ${meta.loadavg}`);
     const text = lines.join('\n');
     console.log(text);
     writeFileSync(join(resultsDir, 'summary.md'), text + '\n');
