@@ -19,6 +19,8 @@
 #   BENCH_AOT=1        publish and measure the Native AOT build (deploy/publish-aot.sh) instead
 #   BENCH_ONLY         measure only these rows, comma-separated: timeline, comments, deep, like,
 #                      create (all); the peak RSS then covers only that load
+#   BENCH_COMPARE_DIR  a second published SocialMedia.Api: run it next to the first and alternate
+#                      wrk between the two (timeline, create), instead of the pgbench rows
 #   BENCH_CAPTURE_ONLY=1  stop after capturing the statements the API sends (results/*/captured-*.sql):
 #                      what to copy into bench/sql/*.sql after changing a query
 set -euo pipefail
@@ -83,7 +85,7 @@ s3rver_js=$root/tools/s3rver/node_modules/s3rver/bin/s3rver.js
 mkdir -p "$results"
 work=$(mktemp -d /tmp/socialmedia-bench.XXXXXX)
 chmod 755 "$work"
-api_pid="" s3_pid="" pg_started=0
+api_pid="" compare_pid="" s3_pid="" pg_started=0
 as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 stop_api() {
   [ -n "$api_pid" ] || return 0
@@ -95,6 +97,7 @@ stop_api() {
 }
 cleanup() {
   stop_api
+  if [ -n "$compare_pid" ]; then kill "$compare_pid" 2>/dev/null || true; wait "$compare_pid" 2>/dev/null || true; fi
   if [ -n "$s3_pid" ]; then kill "$s3_pid" 2>/dev/null || true; wait "$s3_pid" 2>/dev/null || true; fi
   if [ "$pg_started" = 1 ]; then
     cp "$work/pg/server.log" "$results/postgres.log" 2>/dev/null || true
@@ -124,13 +127,17 @@ elif [ -z "$API_DIR" ]; then
     || { tail -n 30 "$results/publish.log"; die "dotnet publish failed"; }
 fi
 # The framework-dependent build runs under dotnet; a Native AOT build is its own executable.
-if [ -f "$API_DIR/SocialMedia.Api.dll" ]; then
-  api_command=(dotnet "$API_DIR/SocialMedia.Api.dll")
-elif [ -x "$API_DIR/SocialMedia.Api" ]; then
-  api_command=("$API_DIR/SocialMedia.Api")
-else
-  die "no SocialMedia.Api.dll or SocialMedia.Api executable in $API_DIR"
-fi
+api_command_of() { # DIR -> sets command
+  if [ -f "$1/SocialMedia.Api.dll" ]; then
+    command=(dotnet "$1/SocialMedia.Api.dll")
+  elif [ -x "$1/SocialMedia.Api" ]; then
+    command=("$1/SocialMedia.Api")
+  else
+    die "no SocialMedia.Api.dll or SocialMedia.Api executable in $1"
+  fi
+}
+api_command_of "$API_DIR"
+api_command=("${command[@]}")
 
 # --- PostgreSQL, tuned as a throwaway server: nothing here must survive a crash ------------------
 say "starting PostgreSQL $pg_major ($pgbin)"
@@ -161,17 +168,23 @@ base=http://127.0.0.1:$apiport
 jwt_secret=$(node -e 'console.log(require("crypto").randomBytes(48).toString("base64"))')
 # start_api [true|false]: with true (the first start) the API migrates the database and creates
 # the bucket; the timed start runs as production does, where both are release steps.
-start_api() { # sets api_pid and startup_ms (not a $(...) subshell: the pid must stay in this shell)
-  local t0 prepare=${1:-false}
-  t0=$(date +%s%N)
+launch_api() { # URL PREPARE LOG COMMAND...: starts one API as production runs it; sets launched_pid
+  local url=$1 prepare=$2 log=$3
+  shift 3
   env -u OTEL_EXPORTER_OTLP_ENDPOINT \
-    ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="$base" \
+    ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="$url" \
     ConnectionStrings__socialdb="Host=127.0.0.1;Port=$pgport;Database=social;Username=postgres" \
     Database__MigrateOnStartup=$prepare Storage__CreateBucketOnStartup=$prepare Storage__BucketName=bench-images \
     AWS_ENDPOINT_URL_S3="http://127.0.0.1:$s3port" AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_REGION=us-east-1 \
     Jwt__Secret="$jwt_secret" Logging__LogLevel__Default=Warning \
-    "${api_command[@]}" >>"$results/api.log" 2>&1 &
-  api_pid=$!
+    "$@" >>"$log" 2>&1 &
+  launched_pid=$!
+}
+start_api() { # sets api_pid and startup_ms (not a $(...) subshell: the pid must stay in this shell)
+  local t0 prepare=${1:-false}
+  t0=$(date +%s%N)
+  launch_api "$base" "$prepare" "$results/api.log" "${api_command[@]}"
+  api_pid=$launched_pid
   helper wait-alive "$base/alive" "$t0" 120 "$api_pid" >"$work/startup_ms" || { tail -n 30 "$results/api.log"; die "the API did not start"; }
   kill -0 "$api_pid" 2>/dev/null || die "the API exited right after answering /alive (is another process on $base?)"
   startup_ms=$(cat "$work/startup_ms")
@@ -325,6 +338,46 @@ if [ "${BENCH_CAPTURE_ONLY:-0}" = 1 ]; then
 fi
 
 wanted() { [[ ",$ONLY," == *",$1,"* ]]; }
+
+# BENCH_COMPARE_DIR: two builds on the same database, wrk taking turns between them. On a shared
+# machine this is how to tell whether one build is faster: runs minutes apart differ by more than
+# the builds do. Prints req/s per round, B/A per round, and both peak RSS; no pgbench rows.
+if [ -n "${BENCH_COMPARE_DIR:-}" ]; then
+  api_command_of "$BENCH_COMPARE_DIR"
+  compare_base=http://127.0.0.1:$(helper port)
+  launch_api "$compare_base" false "$results/api-compare.log" "${command[@]}"
+  compare_pid=$launched_pid
+  helper wait-alive "$compare_base/alive" "$(date +%s%N)" 120 "$compare_pid" >/dev/null \
+    || { tail -n 30 "$results/api-compare.log"; die "the API of BENCH_COMPARE_DIR did not start"; }
+  rps() { node -p 'require(process.argv[1]).rps.toFixed(0)' "$1"; }
+  {
+    echo "| row | round | A req/s | B req/s | B/A |"
+    echo "| --- | --- | --- | --- | --- |"
+  } >"$results/compare.md"
+  for row in timeline create; do
+    wanted "$row" || continue
+    case $row in
+      timeline) script=timeline.lua path="/api/v1/posts?limit=20" ;;
+      create) script=create.lua path=/api/v1/posts ;;
+    esac
+    say "$row: A ($API_DIR) and B ($BENCH_COMPARE_DIR) in turns, $ROUNDS rounds of ${DURATION}s each"
+    run_wrk "$work/warmup.json" "$script" "$path" "$WARMUP" >/dev/null
+    base_a=$base base=$compare_base
+    run_wrk "$work/warmup.json" "$script" "$path" "$WARMUP" >/dev/null
+    base=$base_a
+    for round in $(seq 1 "$ROUNDS"); do
+      run_wrk "$results/compare-a-$row.r$round.json" "$script" "$path" "$DURATION" >/dev/null
+      base=$compare_base
+      run_wrk "$results/compare-b-$row.r$round.json" "$script" "$path" "$DURATION" >/dev/null
+      base=$base_a
+      a=$(rps "$results/compare-a-$row.r$round.json") b=$(rps "$results/compare-b-$row.r$round.json")
+      echo "| $row | $round | $a | $b | $(node -p "($b / $a).toFixed(2)")× |" | tee -a "$results/compare.md"
+    done
+  done
+  echo "peak RSS (VmHWM): A $(awk '/^VmHWM:/ {print int($2 / 1024)}' "/proc/$api_pid/status") MB, B $(awk '/^VmHWM:/ {print int($2 / 1024)}' "/proc/$compare_pid/status") MB" \
+    | tee -a "$results/compare.md"
+  exit "$failures"
+fi
 ! wanted timeline || measure timeline timeline.lua "/api/v1/posts?limit=20" timeline.sql
 ! wanted comments || measure comments comments.lua "/api/v1/posts/x/comments" comments.sql
 ! wanted deep || CONCURRENCY=$DEEP_CONCURRENCY measure deep-10k timeline.lua "/api/v1/posts?limit=20&cursor=$deep10k_cursor" deep.sql \
