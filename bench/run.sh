@@ -37,6 +37,7 @@ SCALE_POSTS=${BENCH_SCALE_POSTS:-1000000}
 DEEP_CONCURRENCY=${BENCH_DEEP_CONCURRENCY:-1}
 API_DIR=${BENCH_API_DIR:-}
 ONLY=${BENCH_ONLY:-timeline,comments,deep,like,create}
+[[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || { echo "bench: BENCH_ROUNDS must be a whole number of at least 1, not '$ROUNDS'" >&2; exit 2; }
 for row in ${ONLY//,/ }; do
   case $row in timeline | comments | deep | like | create) ;; *) echo "bench: BENCH_ONLY: unknown row '$row' (timeline, comments, deep, like, create)" >&2; exit 2 ;; esac
 done
@@ -87,17 +88,17 @@ work=$(mktemp -d /tmp/socialmedia-bench.XXXXXX)
 chmod 755 "$work"
 api_pid="" compare_pid="" s3_pid="" pg_started=0
 as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-stop_api() {
-  [ -n "$api_pid" ] || return 0
-  kill -TERM "$api_pid" 2>/dev/null || true
-  for _ in $(seq 100); do kill -0 "$api_pid" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$api_pid" 2>/dev/null || true
-  wait "$api_pid" 2>/dev/null || true
-  api_pid=""
+stop_process() { # PID: SIGTERM, up to 10 s to exit, then SIGKILL
+  [ -n "$1" ] || return 0
+  kill -TERM "$1" 2>/dev/null || true
+  for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
 }
+stop_api() { stop_process "$api_pid"; api_pid=""; }
 cleanup() {
   stop_api
-  if [ -n "$compare_pid" ]; then kill "$compare_pid" 2>/dev/null || true; wait "$compare_pid" 2>/dev/null || true; fi
+  stop_process "$compare_pid"
   if [ -n "$s3_pid" ]; then kill "$s3_pid" 2>/dev/null || true; wait "$s3_pid" 2>/dev/null || true; fi
   if [ "$pg_started" = 1 ]; then
     cp "$work/pg/server.log" "$results/postgres.log" 2>/dev/null || true
@@ -270,7 +271,7 @@ measure() {
     timeout $((DURATION + 120)) "$pgbin/pgbench" -h 127.0.0.1 -p "$pgport" -U postgres -n -M "$(protocol_of "$sql")" \
       -c "$CONCURRENCY" -j 1 -T "$DURATION" -l --log-prefix="$work/pgbench/$tag" \
       "${pgbench_vars[@]}" "$@" -f "$bench/sql/$sql" social >"$results/pgbench-$tag.txt" 2>&1 \
-      || { tail -n 20 "$results/pgbench-$tag.txt" >&2; failures=$((failures + 1)); return 0; }
+      || { tail -n 20 "$results/pgbench-$tag.txt" >&2; failures=$((failures + 1)); break; }
     cpu_json 0 $(($(pg_ticks) - pg0)) >"$results/cpu-pgbench-$tag.json"
     helper pgbench-summary "$results/pgbench-$tag.txt" "$work/pgbench/$tag" >"$results/pgbench-$tag.json"
     local bad
@@ -281,7 +282,8 @@ measure() {
     fi
     printf '%s: API %s | pgbench %s\n' "$tag" "$(cat "$results/api-$tag.json")" "$(cat "$results/pgbench-$tag.json")" >&2
   done
-  helper rounds "$results" "$name" "$ROUNDS" >&2
+  # The rounds that completed still make the row; the failure above already fails the run.
+  helper rounds "$results" "$name" "$ROUNDS" >&2 || true
 }
 
 # A cursor DEPTH rows down the timeline, encoded as the API encodes it (Common/Cursor.cs): base64url
@@ -370,13 +372,21 @@ if [ -n "${BENCH_COMPARE_DIR:-}" ]; then
       base=$compare_base
       run_wrk "$results/compare-b-$row.r$round.json" "$script" "$path" "$DURATION" >/dev/null
       base=$base_a
+      for side in a b; do
+        bad=$(node -p 'const r = require(process.argv[1]); r.errors + r.non_2xx' "$results/compare-$side-$row.r$round.json")
+        if [ "$bad" != 0 ]; then
+          echo "bench: $row round $round: $bad requests to ${side^^} failed (see $results/compare-$side-$row.r$round.json)" >&2
+          failures=$((failures + 1))
+        fi
+      done
       a=$(rps "$results/compare-a-$row.r$round.json") b=$(rps "$results/compare-b-$row.r$round.json")
       echo "| $row | $round | $a | $b | $(node -p "($b / $a).toFixed(2)")× |" | tee -a "$results/compare.md"
     done
   done
   echo "peak RSS (VmHWM): A $(awk '/^VmHWM:/ {print int($2 / 1024)}' "/proc/$api_pid/status") MB, B $(awk '/^VmHWM:/ {print int($2 / 1024)}' "/proc/$compare_pid/status") MB" \
     | tee -a "$results/compare.md"
-  exit "$failures"
+  [ "$failures" = 0 ] || die "$failures check(s) failed: see the messages above; the comparison may not mean what it says"
+  exit 0
 fi
 ! wanted timeline || measure timeline timeline.lua "/api/v1/posts?limit=20" timeline.sql
 ! wanted comments || measure comments comments.lua "/api/v1/posts/x/comments" comments.sql
