@@ -247,8 +247,19 @@ cpu_json() { # API_TICKS PG_TICKS -> {"api_cpu_ticks":..,"pg_cpu_ticks":..,"tick
   printf '{"api_cpu_ticks":%s,"pg_cpu_ticks":%s,"ticks_per_s":%s}\n' "$1" "$2" "$(getconf CLK_TCK)"
 }
 
-run_wrk() { # OUT SCRIPT PATH SECONDS
-  BENCH_OUT=$1 timeout $(($4 + 60)) wrk -t1 -c"$CONCURRENCY" -d"$4s" --timeout 5s -s "$bench/wrk/$2" "$base$3"
+run_wrk() { # OUT SCRIPT URL SECONDS
+  BENCH_OUT=$1 timeout $(($4 + 60)) wrk -t1 -c"$CONCURRENCY" -d"$4s" --timeout 5s -s "$bench/wrk/$2" "$3"
+}
+
+# check_requests WRK_JSON WHAT: a run with failed or non-2xx requests fails the bench, since its
+# rate would count answers that did no work.
+check_requests() {
+  local bad
+  bad=$(node -p 'const r = require(process.argv[1]); r.errors + r.non_2xx' "$1")
+  if [ "$bad" != 0 ]; then
+    echo "bench: $2: $bad requests failed (see $1)" >&2
+    failures=$((failures + 1))
+  fi
 }
 
 # measure NAME WRK_SCRIPT PATH SQL_SCRIPT [pgbench -D ...]: warm-up, then ROUNDS pairs of the API
@@ -260,12 +271,12 @@ measure() {
   local name=$1 script=$2 path=$3 sql=$4 round
   shift 4
   say "$name: warm-up ${WARMUP}s, then $ROUNDS rounds of API and pgbench, ${DURATION}s each at $CONCURRENCY connections"
-  run_wrk "$work/warmup.json" "$script" "$path" "$WARMUP" >/dev/null
+  run_wrk "$work/warmup.json" "$script" "$base$path" "$WARMUP" >/dev/null
   mkdir -p "$work/pgbench"
   for round in $(seq 1 "$ROUNDS"); do
     local tag=$name.r$round api0 pg0
     api0=$(api_ticks) pg0=$(pg_ticks)
-    run_wrk "$results/api-$tag.json" "$script" "$path" "$DURATION" >"$results/wrk-$tag.txt"
+    run_wrk "$results/api-$tag.json" "$script" "$base$path" "$DURATION" >"$results/wrk-$tag.txt"
     cpu_json $(($(api_ticks) - api0)) $(($(pg_ticks) - pg0)) >"$results/cpu-api-$tag.json"
     pg0=$(pg_ticks)
     timeout $((DURATION + 120)) "$pgbin/pgbench" -h 127.0.0.1 -p "$pgport" -U postgres -n -M "$(protocol_of "$sql")" \
@@ -274,12 +285,7 @@ measure() {
       || { tail -n 20 "$results/pgbench-$tag.txt" >&2; failures=$((failures + 1)); break; }
     cpu_json 0 $(($(pg_ticks) - pg0)) >"$results/cpu-pgbench-$tag.json"
     helper pgbench-summary "$results/pgbench-$tag.txt" "$work/pgbench/$tag" >"$results/pgbench-$tag.json"
-    local bad
-    bad=$(node -p 'const r = require(process.argv[1]); r.errors + r.non_2xx' "$results/api-$tag.json")
-    if [ "$bad" != 0 ]; then
-      echo "bench: $tag: $bad API requests failed (see $results/api-$tag.json)" >&2
-      failures=$((failures + 1))
-    fi
+    check_requests "$results/api-$tag.json" "$tag, API"
     printf '%s: API %s | pgbench %s\n' "$tag" "$(cat "$results/api-$tag.json")" "$(cat "$results/pgbench-$tag.json")" >&2
   done
   # The rounds that completed still make the row; the failure above already fails the run.
@@ -363,22 +369,13 @@ if [ -n "${BENCH_COMPARE_DIR:-}" ]; then
       create) script=create.lua path=/api/v1/posts ;;
     esac
     say "$row: A ($API_DIR) and B ($BENCH_COMPARE_DIR) in turns, $ROUNDS rounds of ${DURATION}s each"
-    run_wrk "$work/warmup.json" "$script" "$path" "$WARMUP" >/dev/null
-    base_a=$base base=$compare_base
-    run_wrk "$work/warmup.json" "$script" "$path" "$WARMUP" >/dev/null
-    base=$base_a
+    run_wrk "$work/warmup.json" "$script" "$base$path" "$WARMUP" >/dev/null
+    run_wrk "$work/warmup.json" "$script" "$compare_base$path" "$WARMUP" >/dev/null
     for round in $(seq 1 "$ROUNDS"); do
-      run_wrk "$results/compare-a-$row.r$round.json" "$script" "$path" "$DURATION" >/dev/null
-      base=$compare_base
-      run_wrk "$results/compare-b-$row.r$round.json" "$script" "$path" "$DURATION" >/dev/null
-      base=$base_a
-      for side in a b; do
-        bad=$(node -p 'const r = require(process.argv[1]); r.errors + r.non_2xx' "$results/compare-$side-$row.r$round.json")
-        if [ "$bad" != 0 ]; then
-          echo "bench: $row round $round: $bad requests to ${side^^} failed (see $results/compare-$side-$row.r$round.json)" >&2
-          failures=$((failures + 1))
-        fi
-      done
+      run_wrk "$results/compare-a-$row.r$round.json" "$script" "$base$path" "$DURATION" >/dev/null
+      run_wrk "$results/compare-b-$row.r$round.json" "$script" "$compare_base$path" "$DURATION" >/dev/null
+      check_requests "$results/compare-a-$row.r$round.json" "$row round $round, A"
+      check_requests "$results/compare-b-$row.r$round.json" "$row round $round, B"
       a=$(rps "$results/compare-a-$row.r$round.json") b=$(rps "$results/compare-b-$row.r$round.json")
       echo "| $row | $round | $a | $b | $(node -p "($b / $a).toFixed(2)")× |" | tee -a "$results/compare.md"
     done

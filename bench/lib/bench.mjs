@@ -21,6 +21,12 @@ import { basename, dirname, join } from 'node:path';
 const [command, ...args] = process.argv.slice(2);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// A JSON file of a results folder, or null when the run did not write it.
+function readResult(resultsDir, file) {
+  const path = join(resultsDir, file);
+  return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : null;
+}
+
 function fail(message) {
   console.error(`bench.mjs ${command}: ${message}`);
   process.exit(1);
@@ -185,7 +191,7 @@ const commands = {
   },
 
   async rounds(resultsDir, name, count) {
-    const read = (file) => (existsSync(join(resultsDir, file)) ? JSON.parse(readFileSync(join(resultsDir, file), 'utf8')) : null);
+    const read = (file) => readResult(resultsDir, file);
     const rounds = [];
     for (let round = 1; round <= Number(count); round++) {
       const tag = `${name}.r${round}`;
@@ -217,7 +223,7 @@ const commands = {
   },
 
   async report(resultsDir) {
-    const read = (name) => (existsSync(join(resultsDir, name)) ? JSON.parse(readFileSync(join(resultsDir, name), 'utf8')) : null);
+    const read = (file) => readResult(resultsDir, file);
     const meta = read('meta.json') ?? {};
     const ms = (us) => (Number.isFinite(us) ? (us / 1000).toFixed(2) : '-');
     const rows = [];
