@@ -62,6 +62,7 @@ internal static class WebApiSetup
         services.AddSingleton<RevocationCheckInterceptor>();
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.RemoveDataProtectionKeyRingLoader();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<TokenService>((options, tokens) =>
         {
             options.TokenValidationParameters = tokens.ValidationParameters;
@@ -73,6 +74,25 @@ internal static class WebApiSetup
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName);
         services.AddApiRateLimiting();
         return builder;
+    }
+
+    /// <summary>
+    /// AddAuthentication brings ASP.NET Core data protection along for cookie schemes, and with it a
+    /// hosted service that loads the key ring at every start: it parses XML and, on a machine with no
+    /// key yet, creates one and writes it to disk unencrypted. This API issues bearer tokens only and
+    /// protects nothing with those keys, so the key ring is never loaded (nor a key written).
+    /// </summary>
+    private static void RemoveDataProtectionKeyRingLoader(this IServiceCollection services)
+    {
+        // The hosted service's type is internal to Microsoft.AspNetCore.DataProtection.
+        const string keyRingLoader = "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService";
+        for (var i = services.Count - 1; i >= 0; i--)
+        {
+            if (services[i].ServiceType == typeof(IHostedService) && services[i].ImplementationType?.FullName == keyRingLoader)
+            {
+                services.RemoveAt(i);
+            }
+        }
     }
 
     public static WebApplication UseWebApi(this WebApplication app)
