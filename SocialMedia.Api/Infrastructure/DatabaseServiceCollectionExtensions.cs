@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Npgsql;
 using SocialMedia.Api.Data;
 using SocialMedia.Api.Features.Auth;
@@ -29,10 +30,22 @@ internal static class DatabaseServiceCollectionExtensions
                 WithPoolingDefaults(services.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionName)),
                 npgsql => npgsql.EnableRetryOnFailure(maxRetryCount: 3))
             .UseSnakeCaseNamingConvention()
-            .AddInterceptors(services.GetRequiredService<RevocationCheckInterceptor>()));
+            .AddInterceptors(services.GetRequiredService<RevocationCheckInterceptor>())
+            .ConfigureWarnings(LogFailedStatementsOnceWhereHandled));
         builder.Services.AddHealthChecks().AddDbContextCheck<SocialDbContext>("database");
         return builder;
     }
+
+    /// <summary>
+    /// EF Core logs every failed statement at Error, and SaveChanges logs the same failure again.
+    /// Most are answers, not faults: a name taken in a race is a 409, and the first migration of
+    /// an empty database reads a history table that is not there yet (dotnet/efcore#37328). Those
+    /// two Error lines with SQL and stack trace per case would page whoever watches the logs. A
+    /// failure the API does not answer still reaches ProblemExceptionHandler, which logs it once at
+    /// Error with the trace id, and the statement's span carries the exception either way.
+    /// </summary>
+    private static void LogFailedStatementsOnceWhereHandled(WarningsConfigurationBuilder warnings) =>
+        warnings.Log((RelationalEventId.CommandError, LogLevel.Debug), (CoreEventId.SaveChangesFailed, LogLevel.Debug));
 
     /// <summary>
     /// Npgsql settings for an app that sends the same few statements all day, applied unless the

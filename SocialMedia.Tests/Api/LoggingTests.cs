@@ -1,0 +1,89 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using SocialMedia.Tests.Infrastructure;
+
+namespace SocialMedia.Tests.Api;
+
+/// <summary>The API with every log record it writes kept for the test to read.</summary>
+public sealed class LogCapturingApiFactory : ApiFactory
+{
+    public FakeLogCollector Logs => Services.GetFakeLogCollector();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureLogging(logging => logging.AddFakeLogging());
+    }
+
+    public IReadOnlyList<FakeLogRecord> Errors() => [.. Logs.GetSnapshot().Where(r => r.Level >= LogLevel.Error)];
+}
+
+/// <summary>What operators read: an error in the logs means something went wrong, once.</summary>
+public sealed class LoggingTests(LogCapturingApiFactory factory) : IClassFixture<LogCapturingApiFactory>
+{
+    [Fact]
+    public async Task Migrating_an_empty_database_logs_no_error()
+    {
+        // The factory's Development start migrates its brand-new database (no history table yet).
+        using var client = factory.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);
+
+        Assert.Contains(factory.Logs.GetSnapshot(), r => r.Message == "Database migrated");
+        Assert.Empty(factory.Errors().Select(r => $"{r.Category}: {r.Message}"));
+    }
+
+    [Fact]
+    public async Task A_name_taken_in_a_race_is_a_409_and_no_error_in_the_logs()
+    {
+        var username = "race_" + Guid.NewGuid().ToString("N")[..8];
+        var attempts = Enumerable.Range(0, 8).Select(async i =>
+        {
+            using var client = factory.CreateClient();
+            using var response = await client.PostAsJsonAsync("/api/v1/auth/register", new { email = $"{username}{i}@example.com", password = "long enough", username });
+            return response.StatusCode;
+        });
+
+        var statuses = await Task.WhenAll(attempts);
+
+        Assert.Single(statuses, s => s == HttpStatusCode.Created);
+        Assert.All(statuses.Where(s => s != HttpStatusCode.Created), s => Assert.Equal(HttpStatusCode.Conflict, s));
+        Assert.Empty(factory.Errors().Select(r => $"{r.Category}: {r.Message}"));
+    }
+}
+
+/// <summary>On a factory of its own: this test breaks its database on purpose.</summary>
+public sealed class UnansweredFailureLoggingTests(LogCapturingApiFactory factory) : IClassFixture<LogCapturingApiFactory>
+{
+    [Fact]
+    public async Task A_failure_the_api_does_not_answer_is_logged_once_at_error_with_the_request()
+    {
+        using var client = factory.CreateClient();
+        await using (var connection = new Npgsql.NpgsqlConnection(factory.ConnectionString))
+        {
+            await connection.OpenAsync();
+            // A broken deploy: the table the timeline reads is gone.
+            await using var command = new Npgsql.NpgsqlCommand("ALTER TABLE posts RENAME TO posts_gone", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        try
+        {
+            using var response = await client.GetAsync("/api/v1/posts");
+            Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        }
+        finally
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(factory.ConnectionString);
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand("ALTER TABLE posts_gone RENAME TO posts", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var error = Assert.Single(factory.Errors());
+        Assert.Contains("GET /api/v1/posts", error.Message, StringComparison.Ordinal);
+        Assert.Contains("42P01", error.Exception?.ToString(), StringComparison.Ordinal); // undefined_table
+    }
+}
