@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Unicode;
 
 namespace SocialMedia.Api.Common;
 
@@ -31,6 +33,12 @@ internal static class JsonSetup
     public static void Configure(JsonSerializerOptions options)
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        // Text in any script goes out as UTF-8, not as \uXXXX escapes: the default encoder escapes
+        // everything outside ASCII, which doubles the size of Japanese posts and makes responses
+        // unreadable in a network inspector. HTML-sensitive characters (<, >, &, ', +) stay escaped.
+        // Characters outside the Basic Multilingual Plane (emoji) are escaped by every built-in
+        // encoder; JSON clients decode both forms alike.
+        options.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
         options.Converters.Add(new UtcMillisecondsConverter());
         // Source-generated metadata first (no reflection on the hot path); the framework's own
         // resolvers stay behind it for ProblemDetails and friends.

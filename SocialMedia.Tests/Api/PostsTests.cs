@@ -53,6 +53,24 @@ public sealed class PostsTests(ApiFactory factory) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task Text_in_any_script_is_sent_as_utf8_with_html_characters_still_escaped()
+    {
+        var user = await factory.RegisterAsync();
+        using var client = factory.CreateClientWithToken(user.Token);
+        const string text = "こんにちは、世界 — héllo";
+        var post = await client.CreatePostAsync($"{text} <b>");
+        var id = post.GetProperty("id").GetGuid();
+
+        foreach (var path in new[] { $"/api/v1/posts/{id}", "/api/v1/posts?limit=5" })
+        {
+            using var response = await client.GetAsync(path);
+            Assert.Equal("utf-8", response.Content.Headers.ContentType?.CharSet);
+            var raw = Encoding.UTF8.GetString(await response.Content.ReadAsByteArrayAsync());
+            Assert.Contains($"\"{text} \\u003Cb\\u003E\"", raw, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Content_is_limited_to_280_characters_as_people_count_them()
     {
         var user = await factory.RegisterAsync();
