@@ -96,9 +96,15 @@ public static class AuthApi
         }
         catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
         {
-            // Lost a race with a concurrent registration of the same name.
-            var field = unique.ConstraintName == UserConfiguration.EmailUniqueIndex ? "email" : "username";
-            return Problems.Conflict("The email or username is already taken.", new Dictionary<string, string[]> { [field] = ["is already taken"] });
+            // A retried INSERT whose first attempt committed (its answer lost with the connection)
+            // meets its own row: this account was created. Otherwise a concurrent registration of
+            // the same name or email won the race.
+            var created = await db.QueryAsync("SELECT 1 FROM users WHERE id = $1", [HandWrittenSql.Uuid(user.Id)], _ => true, cancellationToken);
+            if (created.Count == 0)
+            {
+                var field = unique.ConstraintName == UserConfiguration.EmailUniqueIndex ? "email" : "username";
+                return Problems.Conflict("The email or username is already taken.", new Dictionary<string, string[]> { [field] = ["is already taken"] });
+            }
         }
 
         return TypedResults.Created("/api/v1/auth/me", TokenResponse.From(tokens.Issue(user.Id), MeResponse.From(user)));

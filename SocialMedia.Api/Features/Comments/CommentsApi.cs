@@ -107,6 +107,17 @@ public static class CommentsApi
         {
             inserted = [];
         }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            // Only this request knows the new id: the execution strategy retried a statement
+            // whose first attempt committed (its answer lost with the connection), and the
+            // comment, with its counter bump, is already there.
+            inserted = await db.QueryAsync(
+                "SELECT u.username, u.avatar_url FROM comments c JOIN users u ON u.id = c.user_id WHERE c.id = $1 AND c.user_id = $2",
+                [HandWrittenSql.Uuid(id), HandWrittenSql.Uuid(userId)],
+                r => new InsertedComment(r.GetString(0), r.GetNullableString(1)),
+                cancellationToken);
+        }
 
         if (inserted.Count == 0)
         {
