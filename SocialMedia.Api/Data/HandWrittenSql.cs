@@ -54,6 +54,26 @@ internal static class HandWrittenSql
         }
     }
 
+    /// <summary>
+    /// After a unique violation on an INSERT under <paramref name="id"/>, an id this request made
+    /// itself: the execution strategy retries a statement whose answer was lost with its connection,
+    /// even when PostgreSQL had committed it, and the retry then meets the row of its own first
+    /// attempt. Returns that row's author (username, avatar), or no rows when the conflict was
+    /// another row's.
+    /// </summary>
+    public static Task<List<T>> AuthorOfOwnRowAsync<T>(
+        this SocialDbContext db, OwnRow table, Guid id, Guid userId, Func<string, string?, T> author, CancellationToken cancellationToken) =>
+        db.QueryAsync(
+            table switch
+            {
+                OwnRow.Post => "SELECT u.username, u.avatar_url FROM posts r JOIN users u ON u.id = r.user_id WHERE r.id = $1 AND r.user_id = $2",
+                OwnRow.Comment => "SELECT u.username, u.avatar_url FROM comments r JOIN users u ON u.id = r.user_id WHERE r.id = $1 AND r.user_id = $2",
+                _ => throw new ArgumentOutOfRangeException(nameof(table)),
+            },
+            [Uuid(id), Uuid(userId)],
+            r => author(r.GetString(0), r.GetNullableString(1)),
+            cancellationToken);
+
     /// <summary>A keyset page of one post's rows: <c>$1</c> the post and, after a cursor, <c>$2</c>, <c>$3</c> its (created_at, id).</summary>
     public static NpgsqlParameter[] PostPage(Guid postId, PageRequest page) => page.After is { } after
         ? [Uuid(postId), Time(after.CreatedAt), Uuid(after.Id)]
@@ -68,4 +88,11 @@ internal static class HandWrittenSql
     public static NpgsqlParameter Time(DateTime value) => new NpgsqlParameter<DateTime> { TypedValue = value, NpgsqlDbType = NpgsqlDbType.TimestampTz };
 
     public static string? GetNullableString(this NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+}
+
+/// <summary>The tables whose new rows <see cref="HandWrittenSql.AuthorOfOwnRowAsync"/> looks up.</summary>
+internal enum OwnRow
+{
+    Post,
+    Comment,
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -39,14 +38,7 @@ public sealed class LoggingTests(LogCapturingApiFactory factory) : IClassFixture
     public async Task A_name_taken_in_a_race_is_a_409_and_no_error_in_the_logs()
     {
         var username = "race_" + Guid.NewGuid().ToString("N")[..8];
-        var attempts = Enumerable.Range(0, 8).Select(async i =>
-        {
-            using var client = factory.CreateClient();
-            using var response = await client.PostAsJsonAsync("/api/v1/auth/register", new { email = $"{username}{i}@example.com", password = "long enough", username });
-            return response.StatusCode;
-        });
-
-        var statuses = await Task.WhenAll(attempts);
+        var statuses = await factory.RegisterConcurrentlyAsync(username);
 
         Assert.Single(statuses, s => s == HttpStatusCode.Created);
         Assert.All(statuses.Where(s => s != HttpStatusCode.Created), s => Assert.Equal(HttpStatusCode.Conflict, s));

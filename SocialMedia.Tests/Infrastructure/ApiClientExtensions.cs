@@ -34,6 +34,15 @@ public static partial class ApiClientExtensions
         return new TestUser(body.GetProperty("user").GetProperty("id").GetGuid(), username, email, Password, body.GetProperty("token").GetString()!);
     }
 
+    /// <summary>Registers <paramref name="attempts"/> accounts under one username at once, each with its own email; returns their statuses.</summary>
+    public static Task<HttpStatusCode[]> RegisterConcurrentlyAsync(this ApiFactory factory, string username, int attempts = 8) =>
+        Task.WhenAll(Enumerable.Range(0, attempts).Select(async i =>
+        {
+            using var client = factory.CreateClient();
+            using var response = await client.PostAsJsonAsync("/api/v1/auth/register", new { email = $"{username}{i}@example.com", password = Password, username });
+            return response.StatusCode;
+        }));
+
     public static async Task<JsonElement> CreatePostAsync(this HttpClient client, string content = "hello", string? imageKey = null)
     {
         using var response = await client.PostAsJsonAsync("/api/v1/posts", new { content, image_key = imageKey });

@@ -109,14 +109,8 @@ public static class CommentsApi
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            // Only this request knows the new id: the execution strategy retried a statement
-            // whose first attempt committed (its answer lost with the connection), and the
-            // comment, with its counter bump, is already there.
-            inserted = await db.QueryAsync(
-                "SELECT u.username, u.avatar_url FROM comments c JOIN users u ON u.id = c.user_id WHERE c.id = $1 AND c.user_id = $2",
-                [HandWrittenSql.Uuid(id), HandWrittenSql.Uuid(userId)],
-                r => new InsertedComment(r.GetString(0), r.GetNullableString(1)),
-                cancellationToken);
+            // Our own first attempt, committed (with its counter bump) before its answer was lost.
+            inserted = await db.AuthorOfOwnRowAsync(OwnRow.Comment, id, userId, (name, avatar) => new InsertedComment(name, avatar), cancellationToken);
         }
 
         if (inserted.Count == 0)

@@ -126,15 +126,9 @@ public static class PostsApi
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            // The execution strategy retries a statement whose answer was lost (the connection
-            // broke after PostgreSQL committed): the retry then meets the row of its own first
-            // attempt, under the id chosen above. That post was created; anything else holding
-            // the key is another post's image.
-            author = await db.QueryAsync(
-                "SELECT u.username, u.avatar_url FROM posts p JOIN users u ON u.id = p.user_id WHERE p.id = $1 AND p.user_id = $2",
-                [HandWrittenSql.Uuid(id), HandWrittenSql.Uuid(userId)],
-                r => new PostAuthor(r.GetString(0), r.GetNullableString(1)),
-                cancellationToken);
+            // Our own first attempt, committed before its answer was lost; otherwise another post
+            // holds the image.
+            author = await db.AuthorOfOwnRowAsync(OwnRow.Post, id, userId, (name, avatar) => new PostAuthor(name, avatar), cancellationToken);
             if (author.Count == 0)
             {
                 return ImageKeyTaken();
