@@ -8,9 +8,12 @@ using SocialMedia.Api.Infrastructure;
 
 // The slim builder leaves out what this API never uses (IIS, HTTP/3 over QUIC, hosting startup
 // assemblies, regex route constraints) and so never loads it: start-up and memory, on Kestrel and
-// in Lambda alike (bench/README.md). HTTPS endpoints from configuration stay available.
+// in Lambda alike (bench/README.md). HTTPS endpoints from configuration stay available, and so do
+// logs for dotnet-trace and dotnet-monitor (EventSource). Its console logger writes the simple
+// format only (Logging:Console:FormatterName is not read); OTLP carries structured logs.
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.WebHost.UseKestrelHttpsConfiguration();
+builder.Logging.AddEventSourceLogger();
 builder.Configuration.AddSecretsExtension();
 
 builder.AddServiceDefaults();
@@ -20,6 +23,7 @@ builder.AddWebApi();
 builder.Services.AddImageStorage();
 builder.AddAWSLambdaHosting(LambdaEventSource.RestApi);
 builder.AddFunctionGroupFilter();
+builder.Services.RemoveDataProtectionKeyRingLoader();
 
 var app = builder.Build();
 

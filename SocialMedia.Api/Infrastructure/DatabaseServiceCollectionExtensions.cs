@@ -37,15 +37,20 @@ internal static class DatabaseServiceCollectionExtensions
     }
 
     /// <summary>
-    /// EF Core logs every failed statement at Error, and SaveChanges logs the same failure again.
-    /// Most are answers, not faults: a name taken in a race is a 409, and the first migration of
-    /// an empty database reads a history table that is not there yet (dotnet/efcore#37328). Those
-    /// two Error lines with SQL and stack trace per case would page whoever watches the logs. A
-    /// failure the API does not answer still reaches ProblemExceptionHandler, which logs it once at
-    /// Error with the trace id, and the statement's span carries the exception either way.
+    /// EF Core logs every failed statement at Error, and SaveChanges or the query logs the same
+    /// failure again. Most are answers, not faults: a name taken in a race is a 409, and the first
+    /// migration of an empty database reads a history table that is not there yet
+    /// (dotnet/efcore#37328). Those Error lines with SQL and stack trace would page whoever watches
+    /// the logs. A failure the API does not answer still reaches ProblemExceptionHandler, which
+    /// logs it once at Error with the request (and `migrate` logs its own, StartupTasks). A retry
+    /// of a transient failure, invisible at EF's Information level in production, is a Warning.
     /// </summary>
     private static void LogFailedStatementsOnceWhereHandled(WarningsConfigurationBuilder warnings) =>
-        warnings.Log((RelationalEventId.CommandError, LogLevel.Debug), (CoreEventId.SaveChangesFailed, LogLevel.Debug));
+        warnings.Log(
+            (RelationalEventId.CommandError, LogLevel.Debug),
+            (CoreEventId.SaveChangesFailed, LogLevel.Debug),
+            (CoreEventId.QueryIterationFailed, LogLevel.Debug),
+            (CoreEventId.ExecutionStrategyRetrying, LogLevel.Warning));
 
     /// <summary>
     /// Npgsql settings for an app that sends the same few statements all day, applied unless the

@@ -48,29 +48,41 @@ internal static class StartupTasks
     /// <summary><c>dotnet SocialMedia.Api.dll migrate</c>: the deploy pipeline's step, run once per release.</summary>
     public static async Task<int> MigrateAsync(this WebApplication app)
     {
-        await using var scope = app.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<SocialDbContext>();
-        if (RuntimeFeature.IsDynamicCodeSupported)
+        try
         {
-            await db.Database.MigrateAsync();
-        }
-        else
-        {
-            // Native AOT: EF Core finds migrations by reflection, which the AOT build does not
-            // keep, so Migrate() would record nothing and report success. The package carries
-            // `dotnet ef migrations script --idempotent` instead: each migration runs once, in
-            // its own transaction, recorded in __EFMigrationsHistory as Migrate() records it.
-            var script = Path.Combine(AppContext.BaseDirectory, MigrationScript);
-            if (!File.Exists(script))
+            await using var scope = app.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<SocialDbContext>();
+            if (RuntimeFeature.IsDynamicCodeSupported)
             {
-                await Console.Error.WriteLineAsync($"migrate: {script} is missing; the Native AOT package must be built by deploy/publish-aot.sh.");
-                return 1;
+                var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
+                app.Logger.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
+                await db.Database.MigrateAsync();
             }
+            else
+            {
+                // Native AOT: EF Core finds migrations by reflection, which the AOT build does not
+                // keep, so Migrate() would record nothing and report success. The package carries
+                // `dotnet ef migrations script --idempotent` instead: each migration runs once, in
+                // its own transaction, recorded in __EFMigrationsHistory as Migrate() records it.
+                var script = Path.Combine(AppContext.BaseDirectory, MigrationScript);
+                if (!File.Exists(script))
+                {
+                    await Console.Error.WriteLineAsync($"migrate: {script} is missing; the Native AOT package must be built by deploy/publish-aot.sh.");
+                    return 1;
+                }
 
-            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand(await File.ReadAllTextAsync(script), connection) { CommandTimeout = 0 };
-            await command.ExecuteNonQueryAsync();
+                var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+                await connection.OpenAsync();
+                await using var command = new NpgsqlCommand(await File.ReadAllTextAsync(script), connection) { CommandTimeout = 0 };
+                await command.ExecuteNonQueryAsync();
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // EF Core logs failed statements at Debug (DatabaseServiceCollectionExtensions): the
+            // one failure no request answers is said here, after the list of migrations above.
+            app.Logger.LogCritical(e, "Database migration failed");
+            throw;
         }
 
         app.Logger.LogInformation("Database migrated");

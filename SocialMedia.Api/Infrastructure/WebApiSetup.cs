@@ -62,7 +62,6 @@ internal static class WebApiSetup
         services.AddSingleton<RevocationCheckInterceptor>();
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
-        services.RemoveDataProtectionKeyRingLoader();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<TokenService>((options, tokens) =>
         {
             options.TokenValidationParameters = tokens.ValidationParameters;
@@ -79,10 +78,12 @@ internal static class WebApiSetup
     /// <summary>
     /// AddAuthentication brings ASP.NET Core data protection along for cookie schemes, and with it a
     /// hosted service that loads the key ring at every start: it parses XML and, on a machine with no
-    /// key yet, creates one and writes it to disk unencrypted. This API issues bearer tokens only and
-    /// protects nothing with those keys, so the key ring is never loaded (nor a key written).
+    /// key yet, creates one and writes it to disk unencrypted (or, where $HOME is read-only, as in
+    /// Lambda, keeps it in memory and logs a warning at each start). This API issues bearer tokens
+    /// only and protects nothing with those keys, so the key ring is never loaded. Called last, after
+    /// everything that could register the service again.
     /// </summary>
-    private static void RemoveDataProtectionKeyRingLoader(this IServiceCollection services)
+    public static void RemoveDataProtectionKeyRingLoader(this IServiceCollection services)
     {
         // The hosted service's type is internal to Microsoft.AspNetCore.DataProtection.
         const string keyRingLoader = "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService";

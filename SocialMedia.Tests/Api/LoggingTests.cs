@@ -52,18 +52,21 @@ public sealed class UnansweredFailureLoggingTests(LogCapturingApiFactory factory
     [Fact]
     public async Task A_failure_the_api_does_not_answer_is_logged_once_at_error_with_the_request()
     {
-        using var client = factory.CreateClient();
+        var user = await factory.RegisterAsync();
+        using var client = factory.CreateClientWithToken(user.Token);
+        var postId = (await client.CreatePostAsync()).GetProperty("id").GetGuid();
+        factory.Logs.Clear();
         await using (var connection = new Npgsql.NpgsqlConnection(factory.ConnectionString))
         {
             await connection.OpenAsync();
-            // A broken deploy: the table the timeline reads is gone.
+            // A broken deploy: the table the post's LINQ query reads is gone.
             await using var command = new Npgsql.NpgsqlCommand("ALTER TABLE posts RENAME TO posts_gone", connection);
             await command.ExecuteNonQueryAsync();
         }
 
         try
         {
-            using var response = await client.GetAsync("/api/v1/posts");
+            using var response = await client.GetAsync($"/api/v1/posts/{postId}");
             Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         }
         finally
@@ -75,7 +78,7 @@ public sealed class UnansweredFailureLoggingTests(LogCapturingApiFactory factory
         }
 
         var error = Assert.Single(factory.Errors());
-        Assert.Contains("GET /api/v1/posts", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"GET /api/v1/posts/{postId}", error.Message, StringComparison.Ordinal);
         Assert.Contains("42P01", error.Exception?.ToString(), StringComparison.Ordinal); // undefined_table
     }
 }

@@ -18,7 +18,10 @@ public sealed class AnswerLosingApiFactory : ApiFactory
         base.ConfigureWebHost(builder);
         var direct = new NpgsqlConnectionStringBuilder(ConnectionString);
         _proxy ??= new AnswerLosingProxy(direct.Host!, direct.Port);
-        builder.UseSetting("ConnectionStrings:socialdb", new NpgsqlConnectionStringBuilder(ConnectionString) { Host = "127.0.0.1", Port = _proxy.Port }.ConnectionString);
+        // Statements are matched by their SQL text, which Npgsql stops sending once it has prepared
+        // a statement: no auto-preparation here (the API keeps a setting the string makes itself).
+        var proxied = new NpgsqlConnectionStringBuilder(ConnectionString) { Host = "127.0.0.1", Port = _proxy.Port, MaxAutoPrepare = 0 };
+        builder.UseSetting("ConnectionStrings:socialdb", proxied.ConnectionString);
     }
 
     public override async ValueTask DisposeAsync()

@@ -7,7 +7,7 @@ namespace SocialMedia.Tests.Api;
 /// <summary>The published entry point, started as operators start it: configuration mistakes stop it with one clear line.</summary>
 public sealed class StartupTests
 {
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunApiAsync(Dictionary<string, string?> environment)
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunApiAsync(Dictionary<string, string?> environment, params string[] arguments)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -24,6 +24,11 @@ public sealed class StartupTests
         foreach (var (key, value) in environment)
         {
             info.Environment[key] = value;
+        }
+
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
         }
 
         using var process = Process.Start(info)!;
@@ -71,8 +76,8 @@ public sealed class StartupTests
     public async Task A_production_start_logs_no_warning_and_writes_no_data_protection_key()
     {
         // Bearer tokens need no data-protection keys; ASP.NET Core's default would create one at the
-        // first start, write it unencrypted under $HOME/.aspnet and log a warning on every fresh
-        // machine (every Lambda cold start).
+        // first start on every fresh machine, write it unencrypted under $HOME/.aspnet and log a
+        // warning (where $HOME is read-only, as in Lambda, keep it in memory and warn at each start).
         var home = Directory.CreateTempSubdirectory("socialmedia-home-");
         var info = new ProcessStartInfo("dotnet")
         {
@@ -89,6 +94,13 @@ public sealed class StartupTests
                 ["Jwt__Secret"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)),
             },
         };
+        // Nothing of the test runner's own setting: not Lambda mode, no exporter, no other log levels.
+        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("AWS_LAMBDA_", StringComparison.Ordinal) || k.StartsWith("OTEL_", StringComparison.Ordinal)
+            || k.StartsWith("Logging__", StringComparison.Ordinal) || k == "DOTNET_ENVIRONMENT").ToList())
+        {
+            info.Environment.Remove(key);
+        }
+
         using var process = Process.Start(info)!;
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = new List<string>();
@@ -120,5 +132,34 @@ public sealed class StartupTests
 
         Assert.DoesNotContain(stdout, line => line.StartsWith("warn", StringComparison.Ordinal) || line.Contains("DataProtection", StringComparison.Ordinal));
         Assert.Equal("", await stderr);
+    }
+
+    [Fact]
+    public async Task A_migration_that_fails_stops_migrate_and_says_which_and_why()
+    {
+        // A database someone prepared by hand: a users table that is not the one the first migration creates.
+        var postgres = await SocialMedia.Tests.Infrastructure.TestInfrastructure.GetPostgresAsync();
+        var connectionString = await postgres.CreateDatabaseAsync();
+        await using (var connection = new Npgsql.NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand("CREATE TABLE users (name text)", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var (exitCode, stdout, stderr) = await RunApiAsync(
+            new()
+            {
+                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                ["ConnectionStrings__socialdb"] = connectionString,
+                ["Jwt__Secret"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)),
+            },
+            "migrate");
+
+        Assert.NotEqual(0, exitCode);
+        var output = stdout + stderr;
+        Assert.Matches(@"Applying \d+ migration\(s\): \d+_", output);
+        Assert.Contains("Database migration failed", output, StringComparison.Ordinal);
+        Assert.Contains("42P07: relation \"users\" already exists", output, StringComparison.Ordinal);
     }
 }

@@ -52,7 +52,15 @@ public sealed class AnswerLosingProxy : IAsyncDisposable
     {
         using var server = new TcpClient();
         using var _ = client;
-        await server.ConnectAsync(_targetHost, _targetPort, _stop.Token);
+        try
+        {
+            await server.ConnectAsync(_targetHost, _targetPort, _stop.Token);
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            return; // the client sees its connection closed, as with a server that is down
+        }
+
         var loseNextAnswer = 0;
         var toServer = PumpAsync(client.GetStream(), server.GetStream(), chunk =>
         {

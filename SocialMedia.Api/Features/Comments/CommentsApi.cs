@@ -111,6 +111,10 @@ public static class CommentsApi
         {
             // Our own first attempt, committed (with its counter bump) before its answer was lost.
             inserted = await db.AuthorOfOwnRowAsync(OwnRow.Comment, id, userId, (name, avatar) => new InsertedComment(name, avatar), cancellationToken);
+            if (inserted.Count == 0)
+            {
+                throw; // the primary key is the table's only unique index: nothing else to answer
+            }
         }
 
         if (inserted.Count == 0)
