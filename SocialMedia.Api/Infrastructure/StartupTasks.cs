@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -50,43 +51,57 @@ internal static class StartupTasks
     {
         try
         {
-            await using var scope = app.Services.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<SocialDbContext>();
-            if (RuntimeFeature.IsDynamicCodeSupported)
-            {
-                var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
-                app.Logger.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
-                await db.Database.MigrateAsync();
-            }
-            else
-            {
-                // Native AOT: EF Core finds migrations by reflection, which the AOT build does not
-                // keep, so Migrate() would record nothing and report success. The package carries
-                // `dotnet ef migrations script --idempotent` instead: each migration runs once, in
-                // its own transaction, recorded in __EFMigrationsHistory as Migrate() records it.
-                var script = Path.Combine(AppContext.BaseDirectory, MigrationScript);
-                if (!File.Exists(script))
-                {
-                    await Console.Error.WriteLineAsync($"migrate: {script} is missing; the Native AOT package must be built by deploy/publish-aot.sh.");
-                    return 1;
-                }
-
-                var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-                await connection.OpenAsync();
-                await using var command = new NpgsqlCommand(await File.ReadAllTextAsync(script), connection) { CommandTimeout = 0 };
-                await command.ExecuteNonQueryAsync();
-            }
+            return await ApplyMigrationsAsync(app);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // EF Core logs failed statements at Debug (DatabaseServiceCollectionExtensions): the
-            // one failure no request answers is said here, after the list of migrations above.
+            // one failure no request answers is said here, after the list of migrations.
             app.Logger.LogCritical(e, "Database migration failed");
             throw;
+        }
+    }
+
+    private static async Task<int> ApplyMigrationsAsync(WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SocialDbContext>();
+        if (RuntimeFeature.IsDynamicCodeSupported)
+        {
+            await MigrateWithEfCoreAsync(db, app.Logger);
+        }
+        else
+        {
+            // Native AOT: EF Core finds migrations by reflection, which the AOT build does not
+            // keep, so Migrate() would record nothing and report success. The package carries
+            // `dotnet ef migrations script --idempotent` instead: each migration runs once, in
+            // its own transaction, recorded in __EFMigrationsHistory as Migrate() records it.
+            var script = Path.Combine(AppContext.BaseDirectory, MigrationScript);
+            if (!File.Exists(script))
+            {
+                await Console.Error.WriteLineAsync($"migrate: {script} is missing; the Native AOT package must be built by deploy/publish-aot.sh.");
+                return 1;
+            }
+
+            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(await File.ReadAllTextAsync(script), connection) { CommandTimeout = 0 };
+            await command.ExecuteNonQueryAsync();
         }
 
         app.Logger.LogInformation("Database migrated");
         return 0;
+    }
+
+    // A method of its own: the Native AOT compiler accepts EF Core's migrations only in code that
+    // the IsDynamicCodeSupported check dominates, and an await inside that branch would resume
+    // past the check in the async state machine.
+    [RequiresDynamicCode("EF Core finds and runs migrations with code compiled at run time; the Native AOT package runs migrations.sql.")]
+    private static async Task MigrateWithEfCoreAsync(SocialDbContext db, ILogger logger)
+    {
+        var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
+        logger.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
+        await db.Database.MigrateAsync();
     }
 
     /// <summary>Development (or an explicit setting): migrate, and make sure the bucket exists.</summary>
