@@ -7,7 +7,11 @@ namespace SocialMedia.Tests.Api;
 /// <summary>The published entry point, started as operators start it: configuration mistakes stop it with one clear line.</summary>
 public sealed class StartupTests
 {
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunApiAsync(Dictionary<string, string?> environment, params string[] arguments)
+    /// <summary>
+    /// The published entry point with <paramref name="environment"/> and nothing of the test runner's
+    /// own settings: no secret or connection string, not Lambda mode, no exporter, no log levels.
+    /// </summary>
+    private static ProcessStartInfo ApiProcess(Dictionary<string, string?> environment, params string[] arguments)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -16,7 +20,8 @@ public sealed class StartupTests
             RedirectStandardError = true,
             WorkingDirectory = AppContext.BaseDirectory,
         };
-        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("Jwt__", StringComparison.Ordinal) || k.StartsWith("ConnectionStrings__", StringComparison.Ordinal)).ToList())
+        string[] inherited = ["Jwt__", "ConnectionStrings__", "AWS_LAMBDA_", "OTEL_", "Logging__"];
+        foreach (var key in info.Environment.Keys.Where(k => k == "DOTNET_ENVIRONMENT" || inherited.Any(prefix => k.StartsWith(prefix, StringComparison.Ordinal))).ToList())
         {
             info.Environment.Remove(key);
         }
@@ -31,6 +36,12 @@ public sealed class StartupTests
             info.ArgumentList.Add(argument);
         }
 
+        return info;
+    }
+
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunApiAsync(Dictionary<string, string?> environment, params string[] arguments)
+    {
+        var info = ApiProcess(environment, arguments);
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -79,28 +90,14 @@ public sealed class StartupTests
         // first start on every fresh machine, write it unencrypted under $HOME/.aspnet and log a
         // warning (where $HOME is read-only, as in Lambda, keep it in memory and warn at each start).
         var home = Directory.CreateTempSubdirectory("socialmedia-home-");
-        var info = new ProcessStartInfo("dotnet")
+        var info = ApiProcess(new()
         {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "SocialMedia.Api.dll") },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-            Environment =
-            {
-                ["HOME"] = home.FullName,
-                ["ASPNETCORE_ENVIRONMENT"] = "Production",
-                ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
-                ["ConnectionStrings__socialdb"] = "Host=127.0.0.1;Database=unused",
-                ["Jwt__Secret"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)),
-            },
-        };
-        // Nothing of the test runner's own setting: not Lambda mode, no exporter, no other log levels.
-        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("AWS_LAMBDA_", StringComparison.Ordinal) || k.StartsWith("OTEL_", StringComparison.Ordinal)
-            || k.StartsWith("Logging__", StringComparison.Ordinal) || k == "DOTNET_ENVIRONMENT").ToList())
-        {
-            info.Environment.Remove(key);
-        }
-
+            ["HOME"] = home.FullName,
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+            ["ConnectionStrings__socialdb"] = "Host=127.0.0.1;Database=unused",
+            ["Jwt__Secret"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)),
+        });
         using var process = Process.Start(info)!;
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = new List<string>();
