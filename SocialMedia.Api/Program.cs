@@ -1,10 +1,11 @@
+using SocialMedia.Api.Common;
 using SocialMedia.Api.Features.Auth;
 using SocialMedia.Api.Features.Comments;
 using SocialMedia.Api.Features.Images;
 using SocialMedia.Api.Features.Likes;
 using SocialMedia.Api.Features.Posts;
-using SocialMedia.Api.Hosting.Lambda;
 using SocialMedia.Api.Infrastructure;
+using SocialMedia.Hosting.Lambda;
 
 // The slim builder leaves out what this API never uses (IIS, HTTP/3 over QUIC, hosting startup
 // assemblies, regex route constraints) and so never loads it: start-up and memory, on Kestrel and
@@ -22,6 +23,7 @@ builder.AddAuth();
 builder.AddWebApi();
 builder.Services.AddImageStorage();
 builder.AddAWSLambdaHosting(LambdaEventSource.RestApi);
+builder.Services.AddLambdaHandler<LambdaAuthorizer>(LambdaAuthorizer.HandlerName);
 builder.AddFunctionGroupFilter();
 builder.Services.RemoveDataProtectionKeyRingLoader();
 

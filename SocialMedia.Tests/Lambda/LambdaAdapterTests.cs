@@ -7,9 +7,10 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using SocialMedia.Api.Hosting.Lambda;
 using SocialMedia.Api.Infrastructure;
+using SocialMedia.Hosting.Lambda;
 using SocialMedia.Tests.Infrastructure;
 using SocialMedia.Tests.Lambda.Support;
 
@@ -35,7 +36,7 @@ public sealed class EchoLambdaApp : IAsyncLifetime
         var builder = WebApplication.CreateBuilder();
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection([
-            new(LambdaHostingExtensions.RuntimeApiVariable, Runtime.RuntimeApi),
+            new(LambdaHostingOptions.RuntimeApiVariable, Runtime.RuntimeApi),
             new("Jwt:Secret", ApiFactory.JwtSecret),
             // Registered for the bearer handler's revocation check; never connected to here.
             new("ConnectionStrings:socialdb", "Host=127.0.0.1;Port=1;Database=unused"),

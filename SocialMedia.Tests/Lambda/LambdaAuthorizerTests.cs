@@ -13,6 +13,7 @@ namespace SocialMedia.Tests.Lambda;
 /// <summary>
 /// Two functions on one database, as deployed: the API (auth group) and the authorizer
 /// (_HANDLER=authorizer). Tokens come from the API itself, so both validate the same real tokens.
+/// The authorizer exports its spans to an OTLP receiver in the ADOT collector's place.
 /// </summary>
 public sealed class AuthorizerFunctionsFixture : LambdaFunctionFixture
 {
@@ -20,16 +21,20 @@ public sealed class AuthorizerFunctionsFixture : LambdaFunctionFixture
 
     public LambdaFunctionProcess Authorizer { get; private set; } = null!;
 
-    public async Task<InvocationResult> AuthorizeAsync(string payload) => await AuthorizerRuntime.InvokeAsync(payload);
+    public OtlpReceiver AuthorizerOtlp { get; private set; } = null!;
+
+    public async Task<InvocationResult> AuthorizeAsync(string payload, string? traceId = null) => await AuthorizerRuntime.InvokeAsync(payload, traceId);
 
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
         AuthorizerRuntime = await LambdaRuntimeEmulator.StartAsync();
+        AuthorizerOtlp = await OtlpReceiver.StartAsync();
         var environment = Environment();
         environment["AWS_LAMBDA_RUNTIME_API"] = AuthorizerRuntime.RuntimeApi;
         environment["_HANDLER"] = "authorizer";
         environment["Database__MigrateOnStartup"] = "false";
+        environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = AuthorizerOtlp.Endpoint;
         Authorizer = LambdaFunctionProcess.Start(environment);
     }
 
@@ -43,6 +48,11 @@ public sealed class AuthorizerFunctionsFixture : LambdaFunctionFixture
         if (AuthorizerRuntime is not null)
         {
             await AuthorizerRuntime.DisposeAsync();
+        }
+
+        if (AuthorizerOtlp is not null)
+        {
+            await AuthorizerOtlp.DisposeAsync();
         }
 
         await base.DisposeAsync();
@@ -151,6 +161,21 @@ public sealed class LambdaAuthorizerTests(AuthorizerFunctionsFixture functions) 
         // API Gateway may still hold the earlier Allow for this token; the API checks again.
         using var me = await client.GetAsync("/api/v1/auth/me");
         await me.AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task The_authorizers_invocation_continues_the_xray_trace_in_a_server_span()
+    {
+        var (id, token) = await RegisterAsync();
+        var allowed = await functions.AuthorizeAsync(TokenEvent("Bearer " + token), "Root=1-5759e988-0123456789abcdef0a0b0c0d;Parent=53995c3f42cd8ad8;Sampled=1");
+        AssertAllowed(allowed, id, "arn:aws:execute-api:us-east-1:123456789012:abcdef123/prod/*/*");
+
+        // The span is exported before the answer is posted, so it is already here.
+        var span = Assert.Single(functions.AuthorizerOtlp.Spans, s => s.TraceId == "5759e9880123456789abcdef0a0b0c0d" && s.ParentSpanId == "53995c3f42cd8ad8");
+        Assert.Equal("authorizer", span.Name);
+        Assert.Equal(2, span.Kind); // server
+        Assert.Equal(id.ToString(), span.Attributes["enduser.id"]);
+        Assert.Equal("other", span.Attributes["faas.trigger"]);
     }
 
     private static string Sign(Guid userId, string secret, DateTime expires)

@@ -159,3 +159,27 @@ public sealed class LambdaInitErrorTests(MisconfiguredLambdaFunctionFixture func
         Assert.Equal(0, function.Runtime.NextRequests);
     }
 }
+
+/// <summary>A function whose _HANDLER names an entry the API does not have.</summary>
+public sealed class UnknownHandlerLambdaFunctionFixture : LambdaFunctionFixture
+{
+    protected override bool WaitUntilReady => false;
+
+    protected override IEnumerable<KeyValuePair<string, string?>> ExtraEnvironment => [new("_HANDLER", "authoriser")];
+}
+
+public sealed class LambdaUnknownHandlerTests(UnknownHandlerLambdaFunctionFixture function) : IClassFixture<UnknownHandlerLambdaFunctionFixture>
+{
+    [Fact]
+    public async Task An_unknown_handler_is_an_init_error_that_names_the_handlers_there_are()
+    {
+        var error = await function.Runtime.InitError.WaitAsync(TimeSpan.FromSeconds(60));
+        var message = error.Json.GetProperty("errorMessage").GetString();
+        Assert.Contains("'authoriser'", message, StringComparison.Ordinal);
+        Assert.Contains("'api', 'authorizer'", message, StringComparison.Ordinal);
+
+        await function.Function.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.NotEqual(0, function.Function.ExitCode);
+        Assert.Equal(0, function.Runtime.NextRequests);
+    }
+}

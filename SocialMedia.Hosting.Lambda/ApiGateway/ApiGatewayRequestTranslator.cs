@@ -1,9 +1,10 @@
 using System.Net;
 using System.Text;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
-namespace SocialMedia.Api.Hosting.Lambda;
+namespace SocialMedia.Hosting.Lambda.ApiGateway;
 
 /// <summary>An API Gateway event read as an HTTP request, before it becomes a feature collection.</summary>
 internal sealed record LambdaHttpRequest(

@@ -2,19 +2,12 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
-namespace SocialMedia.Api.Hosting.Lambda;
-
-/// <summary>One event taken from <c>/runtime/invocation/next</c>, with the headers that describe it.</summary>
-public sealed record LambdaInvocation(
-    string RequestId,
-    DateTimeOffset? Deadline,
-    string? FunctionArn,
-    string? TraceId,
-    byte[] Payload);
+namespace SocialMedia.Hosting.Lambda.Runtime;
 
 /// <summary>What the Runtime API said to a response post.</summary>
-public enum LambdaResponseOutcome
+internal enum LambdaResponseOutcome
 {
     Accepted,
 
@@ -23,7 +16,7 @@ public enum LambdaResponseOutcome
 }
 
 /// <summary>An error reported to the Runtime API: <c>errorType</c> also goes in <c>Lambda-Runtime-Function-Error-Type</c>.</summary>
-public sealed record LambdaError(string ErrorType, string ErrorMessage, IReadOnlyList<string> StackTrace)
+internal sealed record LambdaError(string ErrorType, string ErrorMessage, IReadOnlyList<string> StackTrace)
 {
     public static LambdaError From(Exception exception, string? errorType = null) => new(
         errorType ?? exception.GetType().Name,
@@ -36,7 +29,7 @@ public sealed record LambdaError(string ErrorType, string ErrorMessage, IReadOnl
 /// IHttpClientFactory defaults, because the standard resilience handler's timeouts would cut the
 /// long poll on <c>/next</c>, which may legitimately wait for hours while the sandbox is frozen.
 /// </summary>
-public sealed class LambdaRuntimeClient : IDisposable
+internal sealed class LambdaRuntimeClient : IDisposable
 {
     public const string ErrorContentType = "application/vnd.aws.lambda.error+json";
 
@@ -103,7 +96,7 @@ public sealed class LambdaRuntimeClient : IDisposable
     private async Task PostErrorAsync(string path, LambdaError error, CancellationToken cancellationToken)
     {
         var document = new LambdaErrorDocument { ErrorType = error.ErrorType, ErrorMessage = error.ErrorMessage, StackTrace = [.. error.StackTrace] };
-        using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(document, LambdaJsonContext.Default.LambdaErrorDocument));
+        using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(document, RuntimeJsonContext.Default.LambdaErrorDocument));
         content.Headers.ContentType = new MediaTypeHeaderValue(ErrorContentType);
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
         request.Headers.TryAddWithoutValidation("Lambda-Runtime-Function-Error-Type", error.ErrorType);
@@ -126,4 +119,17 @@ public sealed class LambdaRuntimeClient : IDisposable
 }
 
 /// <summary>The Runtime API itself failed: the sandbox is going away, so the process should too.</summary>
-public sealed class LambdaRuntimeException(string message) : Exception(message);
+internal sealed class LambdaRuntimeException(string message) : Exception(message);
+
+/// <summary>The Runtime API's error document (errorMessage, errorType, stackTrace).</summary>
+internal sealed class LambdaErrorDocument
+{
+    public required string ErrorMessage { get; set; }
+    public required string ErrorType { get; set; }
+    public List<string> StackTrace { get; set; } = [];
+}
+
+/// <summary>Source-generated: no reflection, so the Native AOT build keeps what it needs.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(LambdaErrorDocument))]
+internal sealed partial class RuntimeJsonContext : JsonSerializerContext;

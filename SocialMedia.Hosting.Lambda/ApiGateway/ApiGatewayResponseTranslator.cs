@@ -1,8 +1,9 @@
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 
-namespace SocialMedia.Api.Hosting.Lambda;
+namespace SocialMedia.Hosting.Lambda.ApiGateway;
 
 /// <summary>Responses back to API Gateway's JSON, in the shape of the payload version that came in.</summary>
 internal static class ApiGatewayResponseTranslator
@@ -24,7 +25,7 @@ internal static class ApiGatewayResponseTranslator
         }
 
         var response = new ApiGatewayV1Response { StatusCode = statusCode, MultiValueHeaders = multi, Body = text, IsBase64Encoded = base64 };
-        return JsonSerializer.SerializeToUtf8Bytes(response, LambdaJsonContext.Default.ApiGatewayV1Response);
+        return JsonSerializer.SerializeToUtf8Bytes(response, ApiGatewayJsonContext.Default.ApiGatewayV1Response);
     }
 
     public static byte[] ToV2(int statusCode, IHeaderDictionary headers, ArraySegment<byte> body)
@@ -46,7 +47,7 @@ internal static class ApiGatewayResponseTranslator
         }
 
         var response = new ApiGatewayV2Response { StatusCode = statusCode, Headers = single, Cookies = cookies, Body = text, IsBase64Encoded = base64 };
-        return JsonSerializer.SerializeToUtf8Bytes(response, LambdaJsonContext.Default.ApiGatewayV2Response);
+        return JsonSerializer.SerializeToUtf8Bytes(response, ApiGatewayJsonContext.Default.ApiGatewayV2Response);
     }
 
     /// <summary>

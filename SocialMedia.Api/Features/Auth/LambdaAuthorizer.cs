@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
-using SocialMedia.Api.Features.Auth;
+using System.Text.Json.Serialization;
+using SocialMedia.Hosting.Lambda;
 
-namespace SocialMedia.Api.Hosting.Lambda;
+namespace SocialMedia.Api.Features.Auth;
 
 /// <summary>
 /// <c>_HANDLER=authorizer</c>: the API Gateway Lambda authorizer, validating with the very code the
@@ -12,18 +13,18 @@ namespace SocialMedia.Api.Hosting.Lambda;
 /// Gateway turns into a 401. The API checks the token again itself: a token revoked while an
 /// Allow sits in the authorizer cache is still refused there.
 /// </summary>
-internal sealed class LambdaAuthorizer(TokenService tokens, IServiceScopeFactory scopes, ILogger<LambdaAuthorizer> logger) : ILambdaHandler
+internal sealed class LambdaAuthorizer(TokenService tokens, TokenRevocations revocations, ILogger<LambdaAuthorizer> logger) : ILambdaHandler
 {
-    private static readonly ActivitySource s_activity = new(Microsoft.Extensions.Hosting.Extensions.ApplicationActivitySource);
+    /// <summary>The <c>_HANDLER</c> value of the authorizer function (deploy/ sets it).</summary>
+    public const string HandlerName = "authorizer";
 
     public async Task<byte[]> HandleAsync(LambdaInvocation invocation, CancellationToken cancellationToken)
     {
-        var request = JsonSerializer.Deserialize(invocation.Payload, LambdaJsonContext.Default.AuthorizerRequest)
+        var request = JsonSerializer.Deserialize(invocation.Payload, AuthorizerJsonContext.Default.AuthorizerRequest)
             ?? throw new JsonException("The event is null.");
         var arn = request.MethodArn ?? request.RouteArn;
-        var parent = XRayTraceHeader.TryParse(invocation.TraceId, out var trace) ? trace.ToActivityContext() : default;
-        using var activity = s_activity.StartActivity("authorize", ActivityKind.Server, parent);
-        activity?.SetTag("faas.trigger", "other");
+        // The host continues the invocation's trace in a span of its own around this handler.
+        var activity = Activity.Current;
 
         var token = BearerToken(request);
         if (token is null || arn is null || StageWildcard(arn) is not { } resource)
@@ -37,12 +38,9 @@ internal sealed class LambdaAuthorizer(TokenService tokens, IServiceScopeFactory
             throw Deny(activity, "invalid token");
         }
 
-        await using (var scope = scopes.CreateAsyncScope())
+        if (await revocations.IsRevokedAsync(check.Jti!, cancellationToken))
         {
-            if (await scope.ServiceProvider.GetRequiredService<TokenRevocations>().IsRevokedAsync(check.Jti!, cancellationToken))
-            {
-                throw Deny(activity, "revoked token");
-            }
+            throw Deny(activity, "revoked token");
         }
 
         var userId = check.UserId.ToString();
@@ -53,7 +51,7 @@ internal sealed class LambdaAuthorizer(TokenService tokens, IServiceScopeFactory
             PolicyDocument = new PolicyDocument { Statement = [new PolicyStatement { Effect = "Allow", Resource = [resource] }] },
             Context = new Dictionary<string, string> { ["user_id"] = userId },
         };
-        return JsonSerializer.SerializeToUtf8Bytes(response, LambdaJsonContext.Default.AuthorizerResponse);
+        return JsonSerializer.SerializeToUtf8Bytes(response, AuthorizerJsonContext.Default.AuthorizerResponse);
     }
 
     /// <summary>TOKEN events carry the header's value; REQUEST events carry the headers (any case).</summary>
@@ -92,13 +90,68 @@ internal sealed class LambdaAuthorizer(TokenService tokens, IServiceScopeFactory
             : $"{string.Join(':', parts[..5])}:{path[0]}/{path[1]}/*/*";
     }
 
-    private LambdaUnauthorizedException Deny(Activity? activity, string reason)
+    /// <summary>API Gateway answers 401 when an authorizer fails with exactly the message "Unauthorized".</summary>
+    private LambdaErrorException Deny(Activity? activity, string reason)
     {
         activity?.SetTag("authorizer.decision", "unauthorized");
         logger.LogInformation("Unauthorized: {Reason}", reason);
-        return new LambdaUnauthorizedException();
+        return new LambdaErrorException("Unauthorized", "Unauthorized");
     }
 }
 
-/// <summary>API Gateway answers 401 when an authorizer fails with exactly this message.</summary>
-public sealed class LambdaUnauthorizedException() : Exception("Unauthorized");
+// The wire shapes of API Gateway's Lambda authorizers ("Input to an API Gateway Lambda authorizer",
+// "Output from an API Gateway Lambda authorizer" in the API Gateway developer guide): only the
+// fields the authorizer reads or writes.
+
+/// <summary>
+/// A Lambda authorizer event: <c>TOKEN</c> (authorizationToken + methodArn) or <c>REQUEST</c>
+/// (headers + methodArn, or routeArn for HTTP APIs).
+/// </summary>
+internal sealed class AuthorizerRequest
+{
+    public string? Version { get; set; }
+    public string? Type { get; set; }
+    public string? AuthorizationToken { get; set; }
+    public string? MethodArn { get; set; }
+    public string? RouteArn { get; set; }
+    public Dictionary<string, string?>? Headers { get; set; }
+    public Dictionary<string, List<string?>?>? MultiValueHeaders { get; set; }
+}
+
+/// <summary>An IAM-policy authorizer response (REST APIs, and HTTP APIs without simple responses).</summary>
+internal sealed class AuthorizerResponse
+{
+    public required string PrincipalId { get; set; }
+    public required PolicyDocument PolicyDocument { get; set; }
+    public Dictionary<string, string>? Context { get; set; }
+}
+
+internal sealed class PolicyDocument
+{
+    [JsonPropertyName("Version")]
+    public string Version { get; set; } = "2012-10-17";
+
+    [JsonPropertyName("Statement")]
+    public List<PolicyStatement> Statement { get; set; } = [];
+}
+
+internal sealed class PolicyStatement
+{
+    [JsonPropertyName("Action")]
+    public string Action { get; set; } = "execute-api:Invoke";
+
+    [JsonPropertyName("Effect")]
+    public required string Effect { get; set; }
+
+    [JsonPropertyName("Resource")]
+    public required List<string> Resource { get; set; }
+}
+
+/// <summary>Source-generated: no reflection on the invocation path (the Native AOT build keeps what it needs).</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    PropertyNameCaseInsensitive = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(AuthorizerRequest))]
+[JsonSerializable(typeof(AuthorizerResponse))]
+internal sealed partial class AuthorizerJsonContext : JsonSerializerContext;

@@ -1,6 +1,7 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace SocialMedia.Api.Hosting.Lambda;
+namespace SocialMedia.Hosting.Lambda.Server;
 
 /// <summary>
 /// The request body as Kestrel describes one: whether there is a body at all (minimal APIs read

@@ -1,60 +1,44 @@
 using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry;
 using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using SocialMedia.Hosting.Lambda;
+using SocialMedia.Hosting.Lambda.Runtime;
+using SocialMedia.Hosting.Lambda.Server;
+using SocialMedia.Hosting.Lambda.Telemetry;
 
-namespace SocialMedia.Api.Hosting.Lambda;
-
-/// <summary>The API Gateway integration in front of the function (named as in Amazon.Lambda.AspNetCoreServer.Hosting).</summary>
-public enum LambdaEventSource
-{
-    /// <summary>REST API proxy integration (payload 1.0). HTTP API events (payload 2.0) are recognised too.</summary>
-    RestApi,
-
-    /// <summary>HTTP API (payload 2.0). REST API events are recognised too.</summary>
-    HttpApi,
-}
-
-public sealed class LambdaHostingOptions
-{
-    public const string ApiHandler = "api";
-    public const string AuthorizerHandler = "authorizer";
-
-    public required string RuntimeApi { get; init; }
-
-    /// <summary><c>_HANDLER</c>: <c>api</c> (default) or <c>authorizer</c>.</summary>
-    public required string Handler { get; init; }
-
-    public LambdaEventSource EventSource { get; init; }
-}
+// Beside the host builder's own extensions, like the ServiceDefaults: Program.cs needs no using for it.
+namespace Microsoft.Extensions.Hosting;
 
 public static class LambdaHostingExtensions
 {
-    public const string RuntimeApiVariable = "AWS_LAMBDA_RUNTIME_API";
-
     /// <summary>
     /// Lambda mode, when <c>AWS_LAMBDA_RUNTIME_API</c> is set: the in-process <see cref="LambdaServer"/>
     /// replaces Kestrel and takes invocations from the Runtime API. Otherwise nothing changes.
     /// Shaped like the AWS package's <c>builder.Services.AddAWSLambdaHosting(LambdaEventSource.RestApi)</c>,
-    /// which can take its place (docs/lambda.md).
+    /// which can take its place (docs/lambda.md). It takes the host builder rather than the services
+    /// because it also sets configuration defaults (the ADOT collector's OTLP protocol).
     /// </summary>
     public static IHostApplicationBuilder AddAWSLambdaHosting(this IHostApplicationBuilder builder, LambdaEventSource eventSource)
     {
-        var runtimeApi = builder.Configuration[RuntimeApiVariable];
+        var runtimeApi = builder.Configuration[LambdaHostingOptions.RuntimeApiVariable];
         if (string.IsNullOrWhiteSpace(runtimeApi))
         {
             return builder;
         }
 
-        LambdaInitErrors.Install(runtimeApi);
-        var handler = builder.Configuration["_HANDLER"] is { Length: > 0 } name ? name.Trim().ToLowerInvariant() : LambdaHostingOptions.ApiHandler;
-        if (handler is not (LambdaHostingOptions.ApiHandler or LambdaHostingOptions.AuthorizerHandler))
-        {
-            throw new InvalidOperationException($"_HANDLER must be '{LambdaHostingOptions.ApiHandler}' or '{LambdaHostingOptions.AuthorizerHandler}', not '{handler}'.");
-        }
-
         var services = builder.Services;
-        services.AddSingleton(new LambdaHostingOptions { RuntimeApi = runtimeApi, Handler = handler, EventSource = eventSource });
+        // First, so that a start failing anywhere after this point is reported to the Runtime API.
+        services.AddSingleton(LambdaInitErrorReporter.Install(runtimeApi));
+        services.AddSingleton(new LambdaHostingOptions
+        {
+            RuntimeApi = runtimeApi,
+            Handler = LambdaHostingOptions.NormalizeHandler(builder.Configuration[LambdaHostingOptions.HandlerVariable]),
+            EventSource = eventSource,
+        });
         services.AddSingleton(_ => new LambdaRuntimeClient(runtimeApi));
         services.AddSingleton<LambdaTelemetry>();
         services.AddSingleton<LambdaInvocationLoop>();
@@ -78,6 +62,7 @@ public static class LambdaHostingExtensions
         }
 
         var functionName = configuration["AWS_LAMBDA_FUNCTION_NAME"];
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(LambdaTelemetry.ActivitySourceName));
         builder.Services.AddOpenTelemetry().ConfigureResource(resource =>
         {
             if (string.IsNullOrEmpty(configuration["OTEL_SERVICE_NAME"]))

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
 
-namespace SocialMedia.Api.Hosting.Lambda;
+namespace SocialMedia.Hosting.Lambda.Telemetry;
 
 /// <summary>
 /// The X-Ray trace header Lambda hands each invocation (<c>Lambda-Runtime-Trace-Id</c>, mirrored in
@@ -81,8 +81,9 @@ public readonly record struct XRayTraceHeader(ActivityTraceId TraceId, ActivityS
 
 /// <summary>
 /// New trace ids that X-Ray accepts: it rejects ids whose first 32 bits are not a plausible epoch
-/// second (the "1-{8 hex seconds}-…" form). Installed process-wide through
-/// <see cref="Activity.TraceIdGenerator"/>, so it holds whatever sampler or instrumentation starts the trace.
+/// second (the "1-{8 hex seconds}-…" form). Installed through <see cref="Activity.TraceIdGenerator"/>,
+/// which System.Diagnostics offers only process-wide: that is also what makes it hold whatever
+/// sampler or instrumentation starts a trace. Only Lambda mode installs it.
 /// </summary>
 public static class XRayTraceIds
 {

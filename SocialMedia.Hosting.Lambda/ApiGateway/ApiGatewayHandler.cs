@@ -1,23 +1,23 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using SocialMedia.Hosting.Lambda.Server;
+using SocialMedia.Hosting.Lambda.Telemetry;
 
-namespace SocialMedia.Api.Hosting.Lambda;
-
-/// <summary>Turns one invocation's event into the JSON document posted back to the Runtime API.</summary>
-public interface ILambdaHandler
-{
-    Task<byte[]> HandleAsync(LambdaInvocation invocation, CancellationToken cancellationToken);
-}
+namespace SocialMedia.Hosting.Lambda.ApiGateway;
 
 /// <summary>
 /// Runs an API Gateway event through the application's own pipeline, in process: a feature
 /// collection built from the event is what Kestrel would have built from a socket. Routing,
 /// authentication, validation and problem details are all the app's; nothing is re-implemented here.
+/// What the pipeline cannot answer itself (the deadline, an escaped exception, the 6 MB limit) is
+/// answered with the app's own problem details when it has them, else with the bare status.
 /// </summary>
 internal sealed class ApiGatewayHandler<TContext>(
     IHttpApplication<TContext> application,
-    IProblemDetailsService problems,
+    IProblemDetailsService? problems,
     IServiceProvider services,
     TimeProvider clock,
     ILogger logger) : ILambdaHandler
@@ -30,9 +30,9 @@ internal sealed class ApiGatewayHandler<TContext>(
     {
         var isV2 = ApiGatewayPayload.IsVersion2(invocation.Payload);
         var request = isV2
-            ? ApiGatewayRequestTranslator.FromV2(JsonSerializer.Deserialize(invocation.Payload, LambdaJsonContext.Default.ApiGatewayV2Request)
+            ? ApiGatewayRequestTranslator.FromV2(JsonSerializer.Deserialize(invocation.Payload, ApiGatewayJsonContext.Default.ApiGatewayV2Request)
                 ?? throw new JsonException("The event is null."))
-            : ApiGatewayRequestTranslator.FromV1(JsonSerializer.Deserialize(invocation.Payload, LambdaJsonContext.Default.ApiGatewayV1Request)
+            : ApiGatewayRequestTranslator.FromV1(JsonSerializer.Deserialize(invocation.Payload, ApiGatewayJsonContext.Default.ApiGatewayV1Request)
                 ?? throw new JsonException("The event is null."));
         if (XRayTraceHeader.TryParse(invocation.TraceId, out var trace))
         {
@@ -53,7 +53,7 @@ internal sealed class ApiGatewayHandler<TContext>(
         }
 
         using var response = new LambdaResponseFeature();
-        var features = BuildFeatures(request, invocation.RequestId, response, aborted);
+        var features = BuildFeatures(request, invocation.AwsRequestId, response, aborted);
         var context = application.CreateContext(features);
         Exception? escaped = null;
         try
@@ -145,6 +145,11 @@ internal sealed class ApiGatewayHandler<TContext>(
         }
 
         httpContext.Response.StatusCode = status;
+        if (problems is null)
+        {
+            return;
+        }
+
         try
         {
             await problems.TryWriteAsync(new ProblemDetailsContext

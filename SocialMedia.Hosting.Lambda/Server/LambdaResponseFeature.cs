@@ -1,7 +1,8 @@
 using System.IO.Pipelines;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace SocialMedia.Api.Hosting.Lambda;
+namespace SocialMedia.Hosting.Lambda.Server;
 
 /// <summary>
 /// The response of one invocation, buffered whole (API Gateway takes one JSON document, not a

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace SocialMedia.Api.Hosting.Lambda;
+namespace SocialMedia.Hosting.Lambda.ApiGateway;
 
 // The wire shapes of API Gateway's Lambda proxy integration, as documented in the API Gateway
 // developer guide ("Input format of a Lambda function for proxy integration", "Working with AWS
@@ -105,60 +105,8 @@ public sealed class ApiGatewayV2Response
 }
 
 /// <summary>
-/// A Lambda authorizer event: <c>TOKEN</c> (authorizationToken + methodArn) or <c>REQUEST</c>
-/// (headers + methodArn, or routeArn for HTTP APIs).
-/// </summary>
-public sealed class AuthorizerRequest
-{
-    public string? Version { get; set; }
-    public string? Type { get; set; }
-    public string? AuthorizationToken { get; set; }
-    public string? MethodArn { get; set; }
-    public string? RouteArn { get; set; }
-    public Dictionary<string, string?>? Headers { get; set; }
-    public Dictionary<string, List<string?>?>? MultiValueHeaders { get; set; }
-}
-
-/// <summary>An IAM-policy authorizer response (REST APIs, and HTTP APIs without simple responses).</summary>
-public sealed class AuthorizerResponse
-{
-    public required string PrincipalId { get; set; }
-    public required PolicyDocument PolicyDocument { get; set; }
-    public Dictionary<string, string>? Context { get; set; }
-}
-
-public sealed class PolicyDocument
-{
-    [JsonPropertyName("Version")]
-    public string Version { get; set; } = "2012-10-17";
-
-    [JsonPropertyName("Statement")]
-    public List<PolicyStatement> Statement { get; set; } = [];
-}
-
-public sealed class PolicyStatement
-{
-    [JsonPropertyName("Action")]
-    public string Action { get; set; } = "execute-api:Invoke";
-
-    [JsonPropertyName("Effect")]
-    public required string Effect { get; set; }
-
-    [JsonPropertyName("Resource")]
-    public required List<string> Resource { get; set; }
-}
-
-/// <summary>The Runtime API's error document (errorMessage, errorType, stackTrace).</summary>
-public sealed class LambdaErrorDocument
-{
-    public required string ErrorMessage { get; set; }
-    public required string ErrorType { get; set; }
-    public List<string> StackTrace { get; set; } = [];
-}
-
-/// <summary>
-/// Source-generated (de)serializers for the Lambda wire types: no reflection on the invocation
-/// path, and nothing to warm up at cold start. camelCase is API Gateway's and the Runtime API's.
+/// Source-generated (de)serializers for the API Gateway wire types: no reflection on the invocation
+/// path, and nothing to warm up at cold start. camelCase is API Gateway's.
 /// </summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
@@ -169,10 +117,7 @@ public sealed class LambdaErrorDocument
 [JsonSerializable(typeof(ApiGatewayV1Response))]
 [JsonSerializable(typeof(ApiGatewayV2Request))]
 [JsonSerializable(typeof(ApiGatewayV2Response))]
-[JsonSerializable(typeof(AuthorizerRequest))]
-[JsonSerializable(typeof(AuthorizerResponse))]
-[JsonSerializable(typeof(LambdaErrorDocument))]
-internal sealed partial class LambdaJsonContext : JsonSerializerContext;
+internal sealed partial class ApiGatewayJsonContext : JsonSerializerContext;
 
 internal static class ApiGatewayPayload
 {

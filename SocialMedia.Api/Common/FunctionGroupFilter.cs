@@ -1,8 +1,7 @@
 using Microsoft.AspNetCore.Routing.Matching;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using SocialMedia.Api.Common;
 
-namespace SocialMedia.Api.Hosting.Lambda;
+namespace SocialMedia.Api.Common;
 
 public static class FunctionGroupFilterExtensions
 {
@@ -11,7 +10,8 @@ public static class FunctionGroupFilterExtensions
     /// <summary>
     /// <c>FUNCTION_GROUP=posts</c> (or auth, likes, comments): this process serves only the endpoints
     /// of that group, plus those of no group (/health, /alive); every other route is unknown here,
-    /// a 404 problem. Unset or <c>all</c>: every route, as before.
+    /// a 404 problem. Unset or <c>all</c>: every route, as before. Lambda sets it per function, but
+    /// it works on any host (a Kestrel instance can serve one group just the same).
     /// </summary>
     public static IHostApplicationBuilder AddFunctionGroupFilter(this IHostApplicationBuilder builder)
     {
