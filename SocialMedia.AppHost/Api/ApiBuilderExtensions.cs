@@ -37,12 +37,24 @@ public static class ApiBuilderExtensions
             .WithEnvironment("AWS_SECRET_ACCESS_KEY", s3.SecretAccessKey)
             .WithEnvironment("AWS_REGION", "us-east-1")
             .WaitFor(s3.Resource)
+            .WithoutTelemetryRetries()
             .WithHttpHealthCheck("/health", endpointName: EndpointName)
             .WithUrlForEndpoint(EndpointName, url => url.DisplayText = "API");
         return api
             .WithUrl(ReferenceExpression.Create($"{api.GetEndpoint(EndpointName)}/scalar"), "API reference (Scalar)")
             .WithDemoDataCommands(infrastructure);
     }
+
+    /// <summary>
+    /// Aspire tells every .NET project to retry failed telemetry exports
+    /// (<c>OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY=in_memory</c>). Here the only receiver is the dashboard
+    /// on this machine, and an export fails when the dashboard has gone, which on Ctrl-C it does
+    /// first: the final flush then retried until the exporter's timeout (OTEL_EXPORTER_OTLP_TIMEOUT,
+    /// ten seconds by default), holding the process, and so the whole stack's stop. Without retries
+    /// that flush fails at once.
+    /// </summary>
+    private static IResourceBuilder<ProjectResource> WithoutTelemetryRetries(this IResourceBuilder<ProjectResource> project) =>
+        project.WithEnvironment(context => context.EnvironmentVariables.Remove("OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY"));
 
     /// <summary>Dashboard commands on the API: "Seed demo data" and "Reset database".</summary>
     public static IResourceBuilder<ProjectResource> WithDemoDataCommands(this IResourceBuilder<ProjectResource> api, LocalInfrastructure infrastructure)
