@@ -24,7 +24,8 @@ public static class Program
             return 1;
         }
 
-        builder.AddSocialMediaApi(infrastructure, options);
+        var migrations = builder.AddSocialMediaMigrations(infrastructure);
+        builder.AddSocialMediaApi(infrastructure, migrations, options);
 
         await builder.Build().RunAsync();
         return 0;

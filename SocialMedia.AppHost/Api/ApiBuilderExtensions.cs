@@ -10,15 +10,32 @@ namespace SocialMedia.AppHost.Api;
 public static class ApiBuilderExtensions
 {
     public const string ResourceName = "api";
+    public const string MigrationsResourceName = "migrations";
     public const string EndpointName = "http";
     public const string SeedCommand = "seed-demo-data";
     public const string ResetCommand = "reset-database";
 
     /// <summary>
-    /// SocialMedia.Api in Development on a fixed port, wired to the database and the S3 emulator,
-    /// started once both are healthy.
+    /// The API's <c>migrate</c> command as a step of its own: the API project started with the
+    /// argument <c>migrate</c>, which brings the database's schema up to date and exits. It runs
+    /// once the database is healthy, and whatever needs the schema waits for it to complete
+    /// successfully (<c>WaitForCompletion</c>), as deploy pipelines run it before a release.
+    /// It gets the connection string and nothing else: that is all <c>migrate</c> reads.
     /// </summary>
-    public static IResourceBuilder<ProjectResource> AddSocialMediaApi(this IDistributedApplicationBuilder builder, LocalInfrastructure infrastructure, LocalInfraOptions options)
+    public static IResourceBuilder<ProjectResource> AddSocialMediaMigrations(this IDistributedApplicationBuilder builder, LocalInfrastructure infrastructure) =>
+        builder.AddProject<Projects.SocialMedia_Api>(MigrationsResourceName, launchProfileName: null)
+            .WithArgs("migrate")
+            .WithReference(infrastructure.Database).WaitFor(infrastructure.Database)
+            .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development")
+            .WithoutTelemetryRetries()
+            .WithIconName("DatabaseArrowUp");
+
+    /// <summary>
+    /// SocialMedia.Api in Development on a fixed port, wired to the database and the S3 emulator,
+    /// started once both are healthy and the migrations have completed.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> AddSocialMediaApi(
+        this IDistributedApplicationBuilder builder, LocalInfrastructure infrastructure, IResourceBuilder<ProjectResource> migrations, LocalInfraOptions options)
     {
         // Generated on the first run and kept in the AppHost's user secrets, so tokens survive restarts.
         var jwtSecret = builder.AddParameter("jwt-secret", new GenerateParameterDefault { MinLength = 64, Special = false }, secret: true, persist: true);
@@ -27,6 +44,7 @@ public static class ApiBuilderExtensions
         var api = builder.AddProject<Projects.SocialMedia_Api>(ResourceName, launchProfileName: "http")
             .WithEndpoint(EndpointName, endpoint => endpoint.Port = options.ApiPort)
             .WithReference(infrastructure.Database).WaitFor(infrastructure.Database)
+            .WaitForCompletion(migrations)
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development")
             .WithEnvironment("Jwt__Secret", jwtSecret)
             .WithEnvironment("Storage__BucketName", S3Emulator.ImagesBucket)
@@ -82,10 +100,10 @@ public static class ApiBuilderExtensions
 
         api.WithCommand(ResetCommand, "Reset database", async context =>
         {
-            // Emptying the tables in place, rather than dropping the database and restarting the
-            // API to migrate it: no process restart to wait for (the orchestrator's stop of a busy
-            // API proved unreliable on small machines), and the schema is the API's current one
-            // anyway, since it migrates at every start in Development.
+            // Emptying the tables in place, rather than dropping the database and running the
+            // migrations and the API again: no process restart to wait for (the orchestrator's stop
+            // of a busy API proved unreliable on small machines), and the schema is already the
+            // current one, since the migrations step brought it up to date before the API started.
             bool existed;
             try
             {
@@ -98,7 +116,7 @@ public static class ApiBuilderExtensions
 
             return CommandResults.Success(existed
                 ? $"Every table of {ResourceNames.Database} is empty; the schema and its migrations are kept."
-                : $"{ResourceNames.Database} does not exist yet (the API creates it as it starts): nothing to empty.");
+                : $"{ResourceNames.Database} does not exist yet (it is created once PostgreSQL is up, and the migrations step gives it its tables): nothing to empty.");
         }, new CommandOptions
         {
             Description = "Deletes every user, post, like and comment (the tables are emptied; the schema stays).",

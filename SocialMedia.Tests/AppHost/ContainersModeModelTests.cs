@@ -18,7 +18,7 @@ public sealed class ContainersModeModelTests
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.SocialMedia_AppHost>(args.Args);
 
         var names = builder.Resources.Select(r => r.Name).ToHashSet();
-        Assert.Superset(new HashSet<string> { "postgres", "socialdb", "s3", "api", "jwt-secret" }, names);
+        Assert.Superset(new HashSet<string> { "postgres", "socialdb", "s3", "migrations", "api", "jwt-secret" }, names);
 
         var postgres = Assert.IsType<PostgresServerResource>(builder.Resources.Single(r => r.Name == "postgres"));
         var database = Assert.IsType<PostgresDatabaseResource>(builder.Resources.Single(r => r.Name == "socialdb"));
@@ -66,6 +66,32 @@ public sealed class ContainersModeModelTests
         Assert.True(jwtSecret.Secret);
     }
 
+    [Theory]
+    [InlineData("Containers")]
+    [InlineData("Processes")]
+    public async Task MigrationsAreAStepOfTheirOwnThatTheApiWaitsToComplete(string mode)
+    {
+        using var args = new AppHostArgs(mode);
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.SocialMedia_AppHost>(args.Args);
+        var migrations = Assert.IsType<ProjectResource>(builder.Resources.Single(r => r.Name == "migrations"));
+        var api = Assert.IsType<ProjectResource>(builder.Resources.Single(r => r.Name == "api"));
+
+        // The API project itself, started with the migrate command, once the database is up.
+        Assert.Equal(api.GetProjectMetadata().ProjectPath, migrations.GetProjectMetadata().ProjectPath);
+        var publish = new DistributedApplicationExecutionContext(DistributedApplicationOperation.Publish);
+        var configuration = await ExecutionConfigurationBuilder.Create(migrations).WithArgumentsConfig().WithEnvironmentVariablesConfig()
+            .BuildAsync(publish, NullLogger.Instance, CancellationToken.None);
+        Assert.Equal(["migrate"], configuration.Arguments.Select(a => a.Value));
+        Assert.Equal("{socialdb.connectionString}", configuration.EnvironmentVariables.ToDictionary()["ConnectionStrings__socialdb"]);
+        Assert.Contains(migrations.Annotations.OfType<WaitAnnotation>(), w => w.Resource.Name == "socialdb" && w.WaitType == WaitType.WaitUntilHealthy);
+        Assert.Empty(migrations.Annotations.OfType<EndpointAnnotation>());
+
+        // The API starts only after the migrations finished successfully.
+        var wait = Assert.Single(api.Annotations.OfType<WaitAnnotation>(), w => w.Resource == migrations);
+        Assert.Equal(WaitType.WaitForCompletion, wait.WaitType);
+        Assert.Equal(0, wait.ExitCode);
+    }
+
     [Fact]
     public async Task ContainersModeHasHealthChecksOnEveryServiceTheApiWaitsFor()
     {
@@ -103,7 +129,7 @@ public sealed class ContainersModeModelTests
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.SocialMedia_AppHost>(args.Args);
 
         Assert.DoesNotContain(builder.Resources, r => r.Annotations.OfType<ContainerImageAnnotation>().Any());
-        Assert.Superset(new HashSet<string> { "postgres", "socialdb", "s3", "api" }, builder.Resources.Select(r => r.Name).ToHashSet());
+        Assert.Superset(new HashSet<string> { "postgres", "socialdb", "s3", "migrations", "api" }, builder.Resources.Select(r => r.Name).ToHashSet());
         Assert.IsAssignableFrom<ExecutableResource>(builder.Resources.Single(r => r.Name == "postgres"));
         Assert.IsAssignableFrom<ExecutableResource>(builder.Resources.Single(r => r.Name == "s3"));
     }

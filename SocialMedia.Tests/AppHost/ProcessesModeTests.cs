@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 
 namespace SocialMedia.Tests.AppHost;
@@ -96,6 +97,20 @@ public sealed class ProcessesModeTests(ProcessesModeAppHost host) : IClassFixtur
     }
 
     [Fact]
+    public async Task MigrationsRunAsTheirOwnStepAndFinishBeforeTheApiStarts()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var notifications = host.App.ResourceNotifications;
+        var migrations = await notifications.WaitForResourceAsync("migrations", e => e.Snapshot.State?.Text == KnownResourceStates.Finished, timeout.Token);
+        Assert.Equal(0, migrations.Snapshot.ExitCode);
+
+        Assert.True(notifications.TryGetCurrentState("api", out var api));
+        Assert.NotNull(migrations.Snapshot.StopTimeStamp);
+        Assert.True(migrations.Snapshot.StopTimeStamp <= api!.Snapshot.StartTimeStamp,
+            $"The API started at {api.Snapshot.StartTimeStamp:O}, before the migrations finished at {migrations.Snapshot.StopTimeStamp:O}.");
+    }
+
+    [Fact]
     public void PostgresKeepsItsDataInTheAppHostsDataFolderAndListensOnARandomPort()
     {
         Assert.True(File.Exists(Path.Combine(host.DataDirectory, "postgres", "PG_VERSION")));
@@ -134,7 +149,7 @@ public sealed class ResetDatabaseCommandTests(ProcessesModeAppHost host) : IClas
         var result = await host.App.ResourceCommands.ExecuteCommandAsync("api", "reset-database", timeout.Token);
         Assert.True(result.Success, result.Message);
 
-        // The API migrated the recreated database at start: the tables are there, and empty.
+        // The tables are there (the migrations step made them), and empty.
         using var login = await api.PostAsJsonAsync("/api/v1/auth/login", new { email = $"{name}@example.com", password = "correct horse" });
         Assert.Equal(HttpStatusCode.Unauthorized, login.StatusCode);
         var page = await api.GetFromJsonAsync<JsonElement>("/api/v1/posts");
