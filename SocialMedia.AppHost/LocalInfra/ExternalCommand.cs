@@ -58,10 +58,10 @@ public static class ExternalCommand
         return new CommandOutcome(process.ExitCode, (await stdout) + (await stderr));
     }
 
-    /// <summary>The full path of a program on PATH, or null.</summary>
-    public static string? FindOnPath(string program)
+    /// <summary>The full path of a program on PATH (or on <paramref name="searchPath"/>), or null.</summary>
+    public static string? FindOnPath(string program, string? searchPath = null)
     {
-        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
+        var path = searchPath ?? Environment.GetEnvironmentVariable("PATH") ?? "";
         return path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(directory => Path.Combine(directory, program))
             .FirstOrDefault(File.Exists);

@@ -20,7 +20,13 @@ public static class LocalInfrastructureBuilderExtensions
     /// <summary>PostgreSQL with the <c>socialdb</c> database and an S3 emulator, as containers or as local processes.</summary>
     public static LocalInfrastructure AddLocalInfrastructure(this IDistributedApplicationBuilder builder, LocalInfraOptions options)
     {
-        var mode = ContainerRuntimeProbe.Decide(options, builder.Configuration);
+        var mode = new ContainerRuntimeProbe().Decide(options, builder.Configuration, ContainerImages.All);
+        if (mode.ContainerRuntime is { } runtime)
+        {
+            // The orchestrator must use the runtime that was found to work (Docker is its default).
+            builder.Configuration["DcpPublisher:ContainerRuntime"] = runtime;
+        }
+
         var infrastructure = mode.Mode is LocalInfraMode.Containers
             ? builder.AddContainerInfrastructure(mode, options)
             : builder.AddProcessInfrastructure(mode, options);
@@ -42,7 +48,10 @@ public static class LocalInfrastructureBuilderExtensions
     /// <summary>Aspire's PostgreSQL container (with a data volume) and LocalStack for S3.</summary>
     public static LocalInfrastructure AddContainerInfrastructure(this IDistributedApplicationBuilder builder, ModeDecision mode, LocalInfraOptions options)
     {
-        var postgres = builder.AddPostgres(PostgresResourceName, port: options.PostgresPort).WithDataVolume();
+        var image = ContainerImages.Postgres;
+        var postgres = builder.AddPostgres(PostgresResourceName, port: options.PostgresPort)
+            .WithImageRegistry(image.Registry).WithImage(image.Image, image.Tag)
+            .WithDataVolume();
         var database = postgres.AddDatabase(ResourceNames.Database);
         return new LocalInfrastructure(mode, postgres, database, builder.AddLocalStackS3(options.S3Port));
     }

@@ -1,14 +1,9 @@
+using SocialMedia.AppHost.LocalInfra;
+
 namespace SocialMedia.AppHost.Storage;
 
 public static class LocalStackBuilderExtensions
 {
-    /// <summary>
-    /// The last community image that starts without LOCALSTACK_AUTH_TOKEN; later tags need an account.
-    /// Pinned so a pull months from now gets the same S3.
-    /// </summary>
-    public const string Image = "localstack/localstack";
-    public const string Tag = "4.14.0";
-
     // LocalStack accepts any credentials; "test" is its documented convention.
     private const string Credentials = "test";
 
@@ -18,7 +13,9 @@ public static class LocalStackBuilderExtensions
     /// </summary>
     public static S3Emulator AddLocalStackS3(this IDistributedApplicationBuilder builder, int? port)
     {
-        var localstack = builder.AddContainer(S3Emulator.ResourceName, Image, Tag)
+        var image = ContainerImages.LocalStack;
+        var localstack = builder.AddContainer(S3Emulator.ResourceName, image.Image, image.Tag)
+            .WithImageRegistry(image.Registry)
             .WithHttpEndpoint(port: port, targetPort: 4566, name: S3Emulator.EndpointName)
             .WithEnvironment("SERVICES", "s3")
             .WithHttpHealthCheck("/_localstack/health", endpointName: S3Emulator.EndpointName)

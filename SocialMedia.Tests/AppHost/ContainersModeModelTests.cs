@@ -2,6 +2,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
+using SocialMedia.AppHost.LocalInfra;
 
 namespace SocialMedia.Tests.AppHost;
 
@@ -25,6 +26,10 @@ public sealed class ContainersModeModelTests
         Assert.Same(postgres, database.Parent);
         Assert.Equal("socialdb", database.DatabaseName);
         Assert.Contains(postgres.Annotations.OfType<ContainerMountAnnotation>(), m => m.Type == ContainerMountType.Volume);
+
+        // Exactly the images the mode probe checks a runtime can get.
+        var images = builder.Resources.SelectMany(r => r.Annotations.OfType<ContainerImageAnnotation>()).Select(i => $"{i.Registry}/{i.Image}:{i.Tag}");
+        Assert.Equal(ContainerImages.All.Select(i => i.Reference).Order(), images.Order());
 
         var s3 = Assert.IsType<ContainerResource>(builder.Resources.Single(r => r.Name == "s3"));
         var image = Assert.Single(s3.Annotations.OfType<ContainerImageAnnotation>());
