@@ -1,3 +1,4 @@
+using SocialMedia.Api.Database;
 using SocialMedia.Api.Features.Auth;
 using SocialMedia.Api.Features.Comments;
 using SocialMedia.Api.Features.Images;
@@ -21,20 +22,23 @@ builder.AddDatabase();
 builder.AddAuth();
 builder.AddWebApi();
 builder.Services.AddImageStorage();
+builder.Services.AddPosts();
+builder.Services.AddLikes();
+builder.Services.AddComments();
 builder.AddAWSLambdaHosting(LambdaEventSource.RestApi);
 builder.AddFunctionGroupFilter();
 builder.Services.RemoveDataProtectionKeyRingLoader();
 
 var app = builder.Build();
 
+if (args is ["migrate", ..])
+{
+    return await app.MigrateDatabaseAsync();
+}
+
 if (!app.TryValidateConfiguration())
 {
     return 1;
-}
-
-if (args is ["migrate", ..])
-{
-    return await app.MigrateAsync();
 }
 
 await app.PrepareAsync();

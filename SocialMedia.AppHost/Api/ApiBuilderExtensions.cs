@@ -10,13 +10,14 @@ namespace SocialMedia.AppHost.Api;
 public static class ApiBuilderExtensions
 {
     public const string ResourceName = "api";
+    public const string MigrationsResourceName = "migrations";
     public const string EndpointName = "http";
     public const string SeedCommand = "seed-demo-data";
     public const string ResetCommand = "reset-database";
 
     /// <summary>
     /// SocialMedia.Api in Development on a fixed port, wired to the database and the S3 emulator,
-    /// started once both are healthy.
+    /// started once both are healthy and the database is migrated.
     /// </summary>
     public static IResourceBuilder<ProjectResource> AddSocialMediaApi(this IDistributedApplicationBuilder builder, LocalInfrastructure infrastructure, LocalInfraOptions options)
     {
@@ -24,9 +25,15 @@ public static class ApiBuilderExtensions
         var jwtSecret = builder.AddParameter("jwt-secret", new GenerateParameterDefault { MinLength = 64, Special = false }, secret: true, persist: true);
         var s3 = infrastructure.Storage;
 
+        // The API never migrates as it starts: its own `migrate` command runs first, to completion,
+        // as the deploy pipeline runs it before a release.
+        var migrations = builder.AddProject<Projects.SocialMedia_Api>(MigrationsResourceName, launchProfileName: null)
+            .WithArgs("migrate")
+            .WithReference(infrastructure.Database).WaitFor(infrastructure.Database);
+
         var api = builder.AddProject<Projects.SocialMedia_Api>(ResourceName, launchProfileName: "http")
             .WithEndpoint(EndpointName, endpoint => endpoint.Port = options.ApiPort)
-            .WithReference(infrastructure.Database).WaitFor(infrastructure.Database)
+            .WithReference(infrastructure.Database).WaitFor(infrastructure.Database).WaitForCompletion(migrations)
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development")
             .WithEnvironment("Jwt__Secret", jwtSecret)
             .WithEnvironment("Storage__BucketName", S3Emulator.ImagesBucket)
@@ -70,10 +77,10 @@ public static class ApiBuilderExtensions
 
         api.WithCommand(ResetCommand, "Reset database", async context =>
         {
-            // Emptying the tables in place, rather than dropping the database and restarting the
-            // API to migrate it: no process restart to wait for (the orchestrator's stop of a busy
-            // API proved unreliable on small machines), and the schema is the API's current one
-            // anyway, since it migrates at every start in Development.
+            // Emptying the tables in place, rather than dropping the database and migrating it
+            // again: no process restart to wait for (the orchestrator's stop of a busy API proved
+            // unreliable on small machines), and the schema is the API's current one anyway, since
+            // the migrations step ran before the API started.
             bool existed;
             try
             {
@@ -86,7 +93,7 @@ public static class ApiBuilderExtensions
 
             return CommandResults.Success(existed
                 ? $"Every table of {ResourceNames.Database} is empty; the schema and its migrations are kept."
-                : $"{ResourceNames.Database} does not exist yet (the API creates it as it starts): nothing to empty.");
+                : $"{ResourceNames.Database} does not exist yet: nothing to empty.");
         }, new CommandOptions
         {
             Description = "Deletes every user, post, like and comment (the tables are emptied; the schema stays).",

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
+using Npgsql;
+using SocialMedia.Tests.Infrastructure;
 
 namespace SocialMedia.Tests.Api;
 
@@ -135,21 +137,15 @@ public sealed class StartupTests
     public async Task A_migration_that_fails_stops_migrate_and_says_which_and_why()
     {
         // A database someone prepared by hand: a users table that is not the one the first migration creates.
-        var postgres = await SocialMedia.Tests.Infrastructure.TestInfrastructure.GetPostgresAsync();
-        var connectionString = await postgres.CreateDatabaseAsync();
-        await using (var connection = new Npgsql.NpgsqlConnection(connectionString))
-        {
-            await connection.OpenAsync();
-            await using var command = new Npgsql.NpgsqlCommand("CREATE TABLE users (name text)", connection);
-            await command.ExecuteNonQueryAsync();
-        }
+        var postgres = await TestInfrastructure.GetPostgresAsync();
+        var connectionString = await postgres.CreateEmptyDatabaseAsync();
+        await ExecuteAsync(connectionString, "CREATE TABLE users (name text)");
 
         var (exitCode, stdout, stderr) = await RunApiAsync(
             new()
             {
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
                 ["ConnectionStrings__socialdb"] = connectionString,
-                ["Jwt__Secret"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)),
             },
             "migrate");
 
@@ -158,5 +154,88 @@ public sealed class StartupTests
         Assert.Matches(@"Applying \d+ migration\(s\): \d+_", output);
         Assert.Contains("Database migration failed", output, StringComparison.Ordinal);
         Assert.Contains("42P07: relation \"users\" already exists", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MigrateNeedsOnlyTheConnectionStringAndAppliesEachMigrationOnce()
+    {
+        var postgres = await TestInfrastructure.GetPostgresAsync();
+        var connectionString = await postgres.CreateEmptyDatabaseAsync();
+        var environment = new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["ConnectionStrings__socialdb"] = connectionString,
+        };
+
+        var first = await RunApiAsync(environment, "migrate");
+        var second = await RunApiAsync(environment, "migrate");
+
+        Assert.True(first.ExitCode == 0, first.Stdout + first.Stderr);
+        Assert.Matches(@"Applying 1 migration\(s\): \d+_InitialCreate", first.Stdout);
+        Assert.Contains("Database migrated", first.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"(?m)^(fail|crit|warn):", first.Stdout);
+        Assert.Equal("", first.Stderr);
+        Assert.True(second.ExitCode == 0, second.Stdout + second.Stderr);
+        Assert.Contains("Applying 0 migration(s)", second.Stdout, StringComparison.Ordinal);
+        Assert.Equal(1L, await ScalarAsync(connectionString, "SELECT count(*) FROM \"__EFMigrationsHistory\""));
+        Assert.Equal(true, await ScalarAsync(connectionString, "SELECT to_regclass('posts') IS NOT NULL"));
+    }
+
+    [Fact]
+    public async Task MigrateWithoutAConnectionStringSaysSoInOneLine()
+    {
+        var (exitCode, _, stderr) = await RunApiAsync(new() { ["ASPNETCORE_ENVIRONMENT"] = "Production" }, "migrate");
+
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("ConnectionStrings__socialdb", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheApiDoesNotMigrateAsItStartsEvenInDevelopment()
+    {
+        var postgres = await TestInfrastructure.GetPostgresAsync();
+        var connectionString = await postgres.CreateEmptyDatabaseAsync();
+        var info = ApiProcess(new()
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+            ["ConnectionStrings__socialdb"] = connectionString,
+            ["Storage__CreateBucketOnStartup"] = "false",
+        });
+        using var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line && !line.Contains("Now listening on:", StringComparison.Ordinal))
+            {
+            }
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        Assert.Equal("", await stderr);
+        Assert.Equal(false, await ScalarAsync(connectionString, "SELECT to_regclass('\"__EFMigrationsHistory\"') IS NOT NULL"));
+        Assert.Equal(0L, await ScalarAsync(connectionString, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"));
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<object?> ScalarAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
     }
 }

@@ -134,7 +134,7 @@ public sealed class ResetDatabaseCommandTests(ProcessesModeAppHost host) : IClas
         var result = await host.App.ResourceCommands.ExecuteCommandAsync("api", "reset-database", timeout.Token);
         Assert.True(result.Success, result.Message);
 
-        // The API migrated the recreated database at start: the tables are there, and empty.
+        // The schema stays: the tables are there, and empty.
         using var login = await api.PostAsJsonAsync("/api/v1/auth/login", new { email = $"{name}@example.com", password = "correct horse" });
         Assert.Equal(HttpStatusCode.Unauthorized, login.StatusCode);
         var page = await api.GetFromJsonAsync<JsonElement>("/api/v1/posts");

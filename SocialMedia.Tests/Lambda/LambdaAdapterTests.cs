@@ -9,6 +9,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SocialMedia.Api.Hosting.Lambda;
+using SocialMedia.Api.Database;
 using SocialMedia.Api.Infrastructure;
 using SocialMedia.Tests.Infrastructure;
 using SocialMedia.Tests.Lambda.Support;
@@ -37,7 +38,7 @@ public sealed class EchoLambdaApp : IAsyncLifetime
         builder.Configuration.AddInMemoryCollection([
             new(LambdaHostingExtensions.RuntimeApiVariable, Runtime.RuntimeApi),
             new("Jwt:Secret", ApiFactory.JwtSecret),
-            // Registered for the bearer handler's revocation check; never connected to here.
+            // The auth setup brings its store, which needs a data source; never connected to here.
             new("ConnectionStrings:socialdb", "Host=127.0.0.1;Port=1;Database=unused"),
         ]);
         builder.AddDatabase();

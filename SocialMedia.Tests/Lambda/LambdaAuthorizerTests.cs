@@ -29,7 +29,6 @@ public sealed class AuthorizerFunctionsFixture : LambdaFunctionFixture
         var environment = Environment();
         environment["AWS_LAMBDA_RUNTIME_API"] = AuthorizerRuntime.RuntimeApi;
         environment["_HANDLER"] = "authorizer";
-        environment["Database__MigrateOnStartup"] = "false";
         Authorizer = LambdaFunctionProcess.Start(environment);
     }
 

@@ -87,6 +87,3 @@ public sealed record TokenResponse(string Token, string TokenType, DateTime Expi
 {
     public static TokenResponse From(IssuedToken token, MeResponse user) => new(token.Token, "Bearer", token.ExpiresAt, user);
 }
-
-/// <summary>An email and username already registered (a top-level type: EF's query precompiler cannot resolve nested ones).</summary>
-internal sealed record TakenName(string Email, string Username);

@@ -6,13 +6,13 @@ namespace SocialMedia.Api.Hosting.Lambda;
 
 /// <summary>
 /// <c>_HANDLER=authorizer</c>: the API Gateway Lambda authorizer, validating with the very code the
-/// API's bearer handler uses (<see cref="TokenService"/> and <see cref="TokenRevocations"/>).
+/// API uses (<see cref="TokenService"/>, and <see cref="AuthStore"/> for revocation).
 /// A valid token gets an Allow policy for every method of the API's stage, wildcarded, so one
 /// cached answer serves all routes; anything else gets the error "Unauthorized", which API
 /// Gateway turns into a 401. The API checks the token again itself: a token revoked while an
 /// Allow sits in the authorizer cache is still refused there.
 /// </summary>
-internal sealed class LambdaAuthorizer(TokenService tokens, IServiceScopeFactory scopes, ILogger<LambdaAuthorizer> logger) : ILambdaHandler
+internal sealed class LambdaAuthorizer(TokenService tokens, AuthStore auth, ILogger<LambdaAuthorizer> logger) : ILambdaHandler
 {
     private static readonly ActivitySource s_activity = new(Microsoft.Extensions.Hosting.Extensions.ApplicationActivitySource);
 
@@ -37,12 +37,9 @@ internal sealed class LambdaAuthorizer(TokenService tokens, IServiceScopeFactory
             throw Deny(activity, "invalid token");
         }
 
-        await using (var scope = scopes.CreateAsyncScope())
+        if (await auth.IsRevokedAsync(check.Jti!, cancellationToken))
         {
-            if (await scope.ServiceProvider.GetRequiredService<TokenRevocations>().IsRevokedAsync(check.Jti!, cancellationToken))
-            {
-                throw Deny(activity, "revoked token");
-            }
+            throw Deny(activity, "revoked token");
         }
 
         var userId = check.UserId.ToString();

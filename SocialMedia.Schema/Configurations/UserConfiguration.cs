@@ -1,16 +1,12 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace SocialMedia.Api.Data.Configurations;
+namespace SocialMedia.Schema.Configurations;
 
 internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
 {
-    // Case-insensitive uniqueness lives in expression indexes on lower(...) that the initial
-    // migration creates with SQL (EF cannot model expression indexes); their names are what
-    // the registration handler recognises in a unique violation.
-    public const string EmailUniqueIndex = "ux_users_email_lower";
-    public const string UsernameUniqueIndex = "ux_users_username_lower";
-
+    // Case-insensitive uniqueness of email and username lives in expression indexes on lower(...)
+    // that the initial migration creates with SQL: EF cannot model expression indexes.
     public void Configure(EntityTypeBuilder<User> user)
     {
         user.Property(u => u.Id).ValueGeneratedNever();

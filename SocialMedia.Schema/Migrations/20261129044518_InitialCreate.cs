@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace SocialMedia.Api.Data.Migrations
+namespace SocialMedia.Schema.Migrations
 {
     /// <inheritdoc />
     public partial class InitialCreate : Migration
@@ -160,8 +160,8 @@ namespace SocialMedia.Api.Data.Migrations
                 columns: new[] { "user_id", "created_at", "id" },
                 descending: new[] { false, true, true });
 
-            // Case-insensitive uniqueness (EF cannot model expression indexes). The names are
-            // UserConfiguration.EmailUniqueIndex / UsernameUniqueIndex; lookups use lower(...) too.
+            // Case-insensitive uniqueness (EF cannot model expression indexes). The API's AuthStore
+            // tells the two apart by these names; lookups use lower(...) too.
             migrationBuilder.Sql("CREATE UNIQUE INDEX ux_users_email_lower ON users (lower(email));");
             migrationBuilder.Sql("CREATE UNIQUE INDEX ux_users_username_lower ON users (lower(username));");
 

@@ -4,11 +4,11 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
-using SocialMedia.Api.Data;
+using SocialMedia.Schema;
 
 #nullable disable
 
-namespace SocialMedia.Api.Data.Migrations
+namespace SocialMedia.Schema.Migrations
 {
     [DbContext(typeof(SocialDbContext))]
     partial class SocialDbContextModelSnapshot : ModelSnapshot
@@ -22,7 +22,7 @@ namespace SocialMedia.Api.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("SocialMedia.Api.Data.Comment", b =>
+            modelBuilder.Entity("SocialMedia.Schema.Comment", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")
@@ -61,7 +61,7 @@ namespace SocialMedia.Api.Data.Migrations
                     b.ToTable("comments", (string)null);
                 });
 
-            modelBuilder.Entity("SocialMedia.Api.Data.Like", b =>
+            modelBuilder.Entity("SocialMedia.Schema.Like", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")
@@ -93,7 +93,7 @@ namespace SocialMedia.Api.Data.Migrations
                     b.ToTable("likes", (string)null);
                 });
 
-            modelBuilder.Entity("SocialMedia.Api.Data.Post", b =>
+            modelBuilder.Entity("SocialMedia.Schema.Post", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")
@@ -152,7 +152,7 @@ namespace SocialMedia.Api.Data.Migrations
                     b.ToTable("posts", (string)null);
                 });
 
-            modelBuilder.Entity("SocialMedia.Api.Data.RevokedToken", b =>
+            modelBuilder.Entity("SocialMedia.Schema.RevokedToken", b =>
                 {
                     b.Property<string>("Jti")
                         .HasMaxLength(64)
@@ -172,7 +172,7 @@ namespace SocialMedia.Api.Data.Migrations
                     b.ToTable("revoked_tokens", (string)null);
                 });
 
-            modelBuilder.Entity("SocialMedia.Api.Data.User", b =>
+            modelBuilder.Entity("SocialMedia.Schema.User", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")
@@ -220,16 +220,16 @@ namespace SocialMedia.Api.Data.Migrations
                     b.ToTable("users", (string)null);
                 });
 
-            modelBuilder.Entity("SocialMedia.Api.Data.Comment", b =>
+            modelBuilder.Entity("SocialMedia.Schema.Comment", b =>
                 {
-                    b.HasOne("SocialMedia.Api.Data.Post", null)
+                    b.HasOne("SocialMedia.Schema.Post", null)
                         .WithMany()
                         .HasForeignKey("PostId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_comments_posts_post_id");
 
-                    b.HasOne("SocialMedia.Api.Data.User", "User")
+                    b.HasOne("SocialMedia.Schema.User", "User")
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -239,16 +239,16 @@ namespace SocialMedia.Api.Data.Migrations
                     b.Navigation("User");
                 });
 
-            modelBuilder.Entity("SocialMedia.Api.Data.Like", b =>
+            modelBuilder.Entity("SocialMedia.Schema.Like", b =>
                 {
-                    b.HasOne("SocialMedia.Api.Data.Post", null)
+                    b.HasOne("SocialMedia.Schema.Post", null)
                         .WithMany("Likes")
                         .HasForeignKey("PostId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_likes_posts_post_id");
 
-                    b.HasOne("SocialMedia.Api.Data.User", "User")
+                    b.HasOne("SocialMedia.Schema.User", "User")
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -258,9 +258,9 @@ namespace SocialMedia.Api.Data.Migrations
                     b.Navigation("User");
                 });
 
-            modelBuilder.Entity("SocialMedia.Api.Data.Post", b =>
+            modelBuilder.Entity("SocialMedia.Schema.Post", b =>
                 {
-                    b.HasOne("SocialMedia.Api.Data.User", "User")
+                    b.HasOne("SocialMedia.Schema.User", "User")
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -270,7 +270,7 @@ namespace SocialMedia.Api.Data.Migrations
                     b.Navigation("User");
                 });
 
-            modelBuilder.Entity("SocialMedia.Api.Data.Post", b =>
+            modelBuilder.Entity("SocialMedia.Schema.Post", b =>
                 {
                     b.Navigation("Likes");
                 });

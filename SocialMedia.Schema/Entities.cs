@@ -1,6 +1,7 @@
-namespace SocialMedia.Api.Data;
+namespace SocialMedia.Schema;
 
-// Persistence shapes only: nothing here is ever serialized to a client (see each feature's *Contracts.cs).
+// The tables as EF Core models them, for the migrations. The API reads rows into records of its own
+// (each feature's store), and only its wire records are ever serialized to a client.
 
 public sealed class User
 {

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace SocialMedia.Api.Data.Configurations;
+namespace SocialMedia.Schema.Configurations;
 
 internal sealed class PostConfiguration : IEntityTypeConfiguration<Post>
 {

@@ -5,11 +5,11 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
-using SocialMedia.Api.Data;
+using SocialMedia.Schema;
 
 #nullable disable
 
-namespace SocialMedia.Api.Data.Migrations
+namespace SocialMedia.Schema.Migrations
 {
     [DbContext(typeof(SocialDbContext))]
     [Migration("20261129044518_InitialCreate")]
@@ -25,7 +25,7 @@ namespace SocialMedia.Api.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("SocialMedia.Api.Data.Comment", b =>
+            modelBuilder.Entity("SocialMedia.Schema.Comment", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")
@@ -64,7 +64,7 @@ namespace SocialMedia.Api.Data.Migrations
                     b.ToTable("comments", (string)null);
                 });
 
-            modelBuilder.Entity("SocialMedia.Api.Data.Like", b =>
+            modelBuilder.Entity("SocialMedia.Schema.Like", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")
@@ -96,7 +96,7 @@ namespace SocialMedia.Api.Data.Migrations
                     b.ToTable("likes", (string)null);
                 });
 
-            modelBuilder.Entity("SocialMedia.Api.Data.Post", b =>
+            modelBuilder.Entity("SocialMedia.Schema.Post", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")
@@ -155,7 +155,7 @@ namespace SocialMedia.Api.Data.Migrations
                     b.ToTable("posts", (string)null);
                 });
 
-            modelBuilder.Entity("SocialMedia.Api.Data.RevokedToken", b =>
+            modelBuilder.Entity("SocialMedia.Schema.RevokedToken", b =>
                 {
                     b.Property<string>("Jti")
                         .HasMaxLength(64)
@@ -175,7 +175,7 @@ namespace SocialMedia.Api.Data.Migrations
                     b.ToTable("revoked_tokens", (string)null);
                 });
 
-            modelBuilder.Entity("SocialMedia.Api.Data.User", b =>
+            modelBuilder.Entity("SocialMedia.Schema.User", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")
@@ -223,16 +223,16 @@ namespace SocialMedia.Api.Data.Migrations
                     b.ToTable("users", (string)null);
                 });
 
-            modelBuilder.Entity("SocialMedia.Api.Data.Comment", b =>
+            modelBuilder.Entity("SocialMedia.Schema.Comment", b =>
                 {
-                    b.HasOne("SocialMedia.Api.Data.Post", null)
+                    b.HasOne("SocialMedia.Schema.Post", null)
                         .WithMany()
                         .HasForeignKey("PostId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_comments_posts_post_id");
 
-                    b.HasOne("SocialMedia.Api.Data.User", "User")
+                    b.HasOne("SocialMedia.Schema.User", "User")
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -242,16 +242,16 @@ namespace SocialMedia.Api.Data.Migrations
                     b.Navigation("User");
                 });
 
-            modelBuilder.Entity("SocialMedia.Api.Data.Like", b =>
+            modelBuilder.Entity("SocialMedia.Schema.Like", b =>
                 {
-                    b.HasOne("SocialMedia.Api.Data.Post", null)
+                    b.HasOne("SocialMedia.Schema.Post", null)
                         .WithMany("Likes")
                         .HasForeignKey("PostId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_likes_posts_post_id");
 
-                    b.HasOne("SocialMedia.Api.Data.User", "User")
+                    b.HasOne("SocialMedia.Schema.User", "User")
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -261,9 +261,9 @@ namespace SocialMedia.Api.Data.Migrations
                     b.Navigation("User");
                 });
 
-            modelBuilder.Entity("SocialMedia.Api.Data.Post", b =>
+            modelBuilder.Entity("SocialMedia.Schema.Post", b =>
                 {
-                    b.HasOne("SocialMedia.Api.Data.User", "User")
+                    b.HasOne("SocialMedia.Schema.User", "User")
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -273,7 +273,7 @@ namespace SocialMedia.Api.Data.Migrations
                     b.Navigation("User");
                 });
 
-            modelBuilder.Entity("SocialMedia.Api.Data.Post", b =>
+            modelBuilder.Entity("SocialMedia.Schema.Post", b =>
                 {
                     b.Navigation("Likes");
                 });
