@@ -29,7 +29,9 @@ builder.AddAWSLambdaHosting(LambdaEventSource.RestApi);
 builder.AddFunctionGroupFilter();
 builder.Services.RemoveDataProtectionKeyRingLoader();
 
-var app = builder.Build();
+// Disposed on every way out: the console logger writes from a queue, and `migrate` exits right
+// after its last line.
+await using var app = builder.Build();
 
 if (args is ["migrate", ..])
 {
