@@ -6,21 +6,20 @@ using SocialMedia.Tests.Infrastructure;
 
 namespace SocialMedia.Tests.Api;
 
-/// <summary>The API with every log record it writes kept for the test to read.</summary>
+/// <summary>The API with every log record it writes kept for the test to read: in the test process.</summary>
 public sealed class LogCapturingApiFactory : ApiFactory
 {
     public FakeLogCollector Logs => Services.GetFakeLogCollector();
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureLogging(logging => logging.AddFakeLogging());
-    }
+    protected override bool InProcessOnly => true;
+
+    protected override void ConfigureInProcess(IWebHostBuilder builder) => builder.ConfigureLogging(logging => logging.AddFakeLogging());
 
     public IReadOnlyList<FakeLogRecord> Errors() => [.. Logs.GetSnapshot().Where(r => r.Level >= LogLevel.Error)];
 }
 
 /// <summary>What operators read: an error in the logs means something went wrong, once.</summary>
+[Trait(TestHost.Trait, TestHost.InProcessOnly)]
 public sealed class LoggingTests(LogCapturingApiFactory factory) : IClassFixture<LogCapturingApiFactory>
 {
     [Fact]
@@ -36,6 +35,7 @@ public sealed class LoggingTests(LogCapturingApiFactory factory) : IClassFixture
 }
 
 /// <summary>On a factory of its own: this test breaks its database on purpose.</summary>
+[Trait(TestHost.Trait, TestHost.InProcessOnly)]
 public sealed class UnansweredFailureLoggingTests(LogCapturingApiFactory factory) : IClassFixture<LogCapturingApiFactory>
 {
     [Fact]

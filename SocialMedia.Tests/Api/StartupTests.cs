@@ -6,45 +6,16 @@ using SocialMedia.Tests.Infrastructure;
 
 namespace SocialMedia.Tests.Api;
 
-/// <summary>The published entry point, started as operators start it: configuration mistakes stop it with one clear line.</summary>
+/// <summary>
+/// The published entry point, started as operators start it (<see cref="ApiProcess"/>: the API's
+/// build output, or the build SOCIALMEDIA_API_DIR names): configuration mistakes stop it with one
+/// clear line, and `migrate` is a command of its own.
+/// </summary>
 public sealed class StartupTests
 {
-    /// <summary>
-    /// The published entry point with <paramref name="environment"/> and nothing of the test runner's
-    /// own settings: no secret or connection string, not Lambda mode, no exporter, no log levels.
-    /// </summary>
-    private static ProcessStartInfo ApiProcess(Dictionary<string, string?> environment, params string[] arguments)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "SocialMedia.Api.dll") },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        string[] inherited = ["Jwt__", "ConnectionStrings__", "AWS_LAMBDA_", "OTEL_", "Logging__"];
-        foreach (var key in info.Environment.Keys.Where(k => k == "DOTNET_ENVIRONMENT" || inherited.Any(prefix => k.StartsWith(prefix, StringComparison.Ordinal))).ToList())
-        {
-            info.Environment.Remove(key);
-        }
-
-        foreach (var (key, value) in environment)
-        {
-            info.Environment[key] = value;
-        }
-
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        return info;
-    }
-
     private static async Task<(int ExitCode, string Stdout, string Stderr)> RunApiAsync(Dictionary<string, string?> environment, params string[] arguments)
     {
-        var info = ApiProcess(environment, arguments);
-        using var process = Process.Start(info)!;
+        using var process = Process.Start(ApiProcess.StartInfo(environment, arguments))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -92,7 +63,7 @@ public sealed class StartupTests
         // first start on every fresh machine, write it unencrypted under $HOME/.aspnet and log a
         // warning (where $HOME is read-only, as in Lambda, keep it in memory and warn at each start).
         var home = Directory.CreateTempSubdirectory("socialmedia-home-");
-        var info = ApiProcess(new()
+        var info = ApiProcess.StartInfo(new Dictionary<string, string?>
         {
             ["HOME"] = home.FullName,
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
@@ -196,7 +167,7 @@ public sealed class StartupTests
     {
         var postgres = await TestInfrastructure.GetPostgresAsync();
         var connectionString = await postgres.CreateEmptyDatabaseAsync();
-        var info = ApiProcess(new()
+        var info = ApiProcess.StartInfo(new Dictionary<string, string?>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",

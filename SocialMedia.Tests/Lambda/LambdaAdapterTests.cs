@@ -113,6 +113,7 @@ public sealed class EchoLambdaApp : IAsyncLifetime
 /// API Gateway's event rules, each a pitfall users of the AWS package reported
 /// (aws/aws-lambda-dotnet issue numbers in the names' comments).
 /// </summary>
+[Trait(TestHost.Trait, TestHost.InProcessOnly)]
 public sealed class LambdaAdapterTests(EchoLambdaApp echo) : IClassFixture<EchoLambdaApp>
 {
     private static JsonNode V1(string path, string method = "GET")

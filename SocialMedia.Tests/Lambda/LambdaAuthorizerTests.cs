@@ -18,7 +18,7 @@ public sealed class AuthorizerFunctionsFixture : LambdaFunctionFixture
 {
     public LambdaRuntimeEmulator AuthorizerRuntime { get; private set; } = null!;
 
-    public LambdaFunctionProcess Authorizer { get; private set; } = null!;
+    public ApiProcess Authorizer { get; private set; } = null!;
 
     public async Task<InvocationResult> AuthorizeAsync(string payload) => await AuthorizerRuntime.InvokeAsync(payload);
 
@@ -29,7 +29,7 @@ public sealed class AuthorizerFunctionsFixture : LambdaFunctionFixture
         var environment = Environment();
         environment["AWS_LAMBDA_RUNTIME_API"] = AuthorizerRuntime.RuntimeApi;
         environment["_HANDLER"] = "authorizer";
-        Authorizer = LambdaFunctionProcess.Start(environment);
+        Authorizer = ApiProcess.Start(environment);
     }
 
     public override async Task DisposeAsync()

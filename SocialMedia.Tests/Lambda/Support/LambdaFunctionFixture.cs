@@ -12,7 +12,7 @@ public class LambdaFunctionFixture : IAsyncLifetime
 {
     public LambdaRuntimeEmulator Runtime { get; private set; } = null!;
 
-    public LambdaFunctionProcess Function { get; private set; } = null!;
+    public ApiProcess Function { get; private set; } = null!;
 
     public string ConnectionString { get; private set; } = "";
 
@@ -33,7 +33,7 @@ public class LambdaFunctionFixture : IAsyncLifetime
         S3 = await TestInfrastructure.GetS3Async();
         Runtime = await LambdaRuntimeEmulator.StartAsync();
         await BeforeStartAsync();
-        Function = LambdaFunctionProcess.Start(Environment());
+        Function = ApiProcess.Start(Environment());
         if (WaitUntilReady)
         {
             await WaitForRuntimeLoopAsync();
