@@ -40,6 +40,13 @@ internal sealed class AuthStore(Postgres postgres)
     internal const string EmailUniqueIndex = "ux_users_email_lower";
     internal const string UsernameUniqueIndex = "ux_users_username_lower";
 
+    /// <summary>
+    /// The caller's token as a one-row relation <c>(revoked)</c>: every store puts it into the
+    /// statement a caller's request sends, with <c>$1</c> the token id and <c>$2</c> the caller
+    /// (<see cref="CallerParameters.AddCaller"/>), and writes or reads only <c>WHERE NOT revoked</c>.
+    /// </summary>
+    internal const string CallerToken = "SELECT EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = $1) AS revoked";
+
     private const string MeColumns = "u.id, u.username, u.bio, u.avatar_url, u.created_at, u.email, u.updated_at";
 
     /// <summary>
@@ -109,15 +116,11 @@ internal sealed class AuthStore(Postgres postgres)
         postgres.RunAsync(
             $"""
             SELECT t.revoked, {MeColumns}
-            FROM (SELECT EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = $2) AS revoked) t
-            LEFT JOIN users u ON u.id = $1 AND NOT t.revoked
+            FROM ({CallerToken}) t
+            LEFT JOIN users u ON u.id = $2 AND NOT t.revoked
             """,
             caller,
-            static (p, c) =>
-            {
-                p.AddUuid(c.UserId);
-                p.AddText(c.TokenId);
-            },
+            static (p, c) => p.AddCaller(c),
             static async (reader, _, ct) =>
             {
                 await reader.ReadAsync(ct);

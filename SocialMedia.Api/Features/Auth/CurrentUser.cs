@@ -1,5 +1,7 @@
 using System.Security.Claims;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Npgsql;
+using SocialMedia.Api.Database;
 
 namespace SocialMedia.Api.Features.Auth;
 
@@ -24,4 +26,14 @@ public static class CurrentUser
         long.TryParse(principal.FindFirstValue(JwtRegisteredClaimNames.Exp), out var exp)
             ? DateTimeOffset.FromUnixTimeSeconds(exp).UtcDateTime
             : null;
+}
+
+internal static class CallerParameters
+{
+    /// <summary><c>$1</c> the caller's token id (for <see cref="AuthStore.CallerToken"/>) and <c>$2</c> the caller.</summary>
+    public static void AddCaller(this NpgsqlParameterCollection parameters, Caller caller)
+    {
+        parameters.AddText(caller.TokenId);
+        parameters.AddUuid(caller.UserId);
+    }
 }

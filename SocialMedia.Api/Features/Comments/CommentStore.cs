@@ -84,13 +84,11 @@ internal sealed class CommentStore(Postgres postgres)
         try
         {
             return await postgres.RunAsync(
-                """
-                WITH t AS (
-                    SELECT EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = $1) AS revoked
-                ), inserted AS (
+                $"""
+                WITH t AS ({AuthStore.CallerToken}), inserted AS (
                     INSERT INTO comments (id, post_id, user_id, content, created_at, updated_at)
-                    SELECT $2, $3, $4, $5, $6, $6 FROM t
-                    WHERE NOT t.revoked AND EXISTS (SELECT 1 FROM posts WHERE id = $3)
+                    SELECT $3, $4, $2, $5, $6, $6 FROM t
+                    WHERE NOT t.revoked AND EXISTS (SELECT 1 FROM posts WHERE id = $4)
                     RETURNING post_id
                 ), bumped AS (
                     UPDATE posts SET comments_count = comments_count + 1
@@ -98,15 +96,14 @@ internal sealed class CommentStore(Postgres postgres)
                     RETURNING id
                 )
                 SELECT t.revoked, u.username, u.avatar_url
-                FROM t LEFT JOIN users u ON u.id = $4 AND EXISTS (SELECT 1 FROM bumped)
+                FROM t LEFT JOIN users u ON u.id = $2 AND EXISTS (SELECT 1 FROM bumped)
                 """,
                 comment,
                 static (p, c) =>
                 {
-                    p.AddText(c.Author.TokenId);
+                    p.AddCaller(c.Author);
                     p.AddUuid(c.Id);
                     p.AddUuid(c.PostId);
-                    p.AddUuid(c.Author.UserId);
                     p.AddText(c.Content);
                     p.AddTime(c.Now);
                 },
@@ -147,10 +144,8 @@ internal sealed class CommentStore(Postgres postgres)
     /// <summary>Deletes the caller's comment and lowers its post's counter; ownership is in the WHERE clause.</summary>
     public Task<CommentResult> DeleteAsync(Guid id, Caller caller, CancellationToken cancellationToken) =>
         postgres.RunAsync(
-            """
-            WITH t AS (
-                SELECT EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = $1) AS revoked
-            ), deleted AS (
+            $"""
+            WITH t AS ({AuthStore.CallerToken}), deleted AS (
                 DELETE FROM comments c USING t
                 WHERE c.id = $3 AND c.user_id = $2 AND NOT t.revoked
                 RETURNING c.post_id
@@ -164,8 +159,7 @@ internal sealed class CommentStore(Postgres postgres)
             (Id: id, Caller: caller),
             static (p, a) =>
             {
-                p.AddText(a.Caller.TokenId);
-                p.AddUuid(a.Caller.UserId);
+                p.AddCaller(a.Caller);
                 p.AddUuid(a.Id);
             },
             static async (reader, _, ct) =>

@@ -45,31 +45,28 @@ internal sealed class LikeStore(Postgres postgres)
 
     public Task<LikeResult> LikeAsync(Guid postId, Caller caller, Guid likeId, DateTime now, CancellationToken cancellationToken) =>
         postgres.RunAsync(
-            """
-            WITH t AS (
-                SELECT EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = $1) AS revoked
-            ), inserted AS (
+            $"""
+            WITH t AS ({AuthStore.CallerToken}), inserted AS (
                 INSERT INTO likes (id, user_id, post_id, created_at)
-                SELECT $2, $3, $4, $5 FROM t
-                WHERE NOT t.revoked AND EXISTS (SELECT 1 FROM posts WHERE id = $4)
+                SELECT $4, $2, $3, $5 FROM t
+                WHERE NOT t.revoked AND EXISTS (SELECT 1 FROM posts WHERE id = $3)
                 ON CONFLICT (user_id, post_id) DO NOTHING
                 RETURNING 1
             ), bumped AS (
                 UPDATE posts SET likes_count = likes_count + 1
-                WHERE id = $4 AND EXISTS (SELECT 1 FROM inserted)
+                WHERE id = $3 AND EXISTS (SELECT 1 FROM inserted)
                 RETURNING likes_count
             )
             SELECT t.revoked, p.id IS NOT NULL, coalesce((SELECT likes_count FROM bumped), p.likes_count),
                    EXISTS (SELECT 1 FROM inserted)
-            FROM t LEFT JOIN posts p ON p.id = $4
+            FROM t LEFT JOIN posts p ON p.id = $3
             """,
             (Caller: caller, PostId: postId, LikeId: likeId, Now: now),
             static (p, a) =>
             {
-                p.AddText(a.Caller.TokenId);
-                p.AddUuid(a.LikeId);
-                p.AddUuid(a.Caller.UserId);
+                p.AddCaller(a.Caller);
                 p.AddUuid(a.PostId);
+                p.AddUuid(a.LikeId);
                 p.AddTime(a.Now);
             },
             static async (reader, _, ct) =>
@@ -83,10 +80,8 @@ internal sealed class LikeStore(Postgres postgres)
 
     public Task<LikeResult> UnlikeAsync(Guid postId, Caller caller, CancellationToken cancellationToken) =>
         postgres.RunAsync(
-            """
-            WITH t AS (
-                SELECT EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = $1) AS revoked
-            ), deleted AS (
+            $"""
+            WITH t AS ({AuthStore.CallerToken}), deleted AS (
                 DELETE FROM likes l USING t
                 WHERE l.user_id = $2 AND l.post_id = $3 AND NOT t.revoked
                 RETURNING 1
@@ -101,8 +96,7 @@ internal sealed class LikeStore(Postgres postgres)
             (Caller: caller, PostId: postId),
             static (p, a) =>
             {
-                p.AddText(a.Caller.TokenId);
-                p.AddUuid(a.Caller.UserId);
+                p.AddCaller(a.Caller);
                 p.AddUuid(a.PostId);
             },
             static async (reader, _, ct) =>

@@ -65,8 +65,6 @@ internal sealed record PostEdit(Guid Id, Caller Editor, string? Content, bool Ha
 /// </summary>
 internal sealed class PostStore(Postgres postgres)
 {
-    private const string Revoked = "SELECT EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = $1) AS revoked";
-
     // The row for a response; p is the post, u its author, and $2 the viewer for liked_by_me.
     // liked_by_me is a one-row lookup on the (user_id, post_id) index, not EXISTS: an EXISTS may be
     // planned as a hash of all the viewer's likes, which a prepared (generic) plan does every time,
@@ -100,8 +98,7 @@ internal sealed class PostStore(Postgres postgres)
             {
                 if (a.Viewer is { } viewer)
                 {
-                    p.AddText(viewer.TokenId);
-                    p.AddUuid(viewer.UserId);
+                    p.AddCaller(viewer);
                 }
 
                 if (a.Author is { } author)
@@ -160,7 +157,7 @@ internal sealed class PostStore(Postgres postgres)
         var posts = string.Create(CultureInfo.InvariantCulture, $"SELECT * FROM posts{where} ORDER BY created_at DESC, id DESC LIMIT {limit + 1}");
         return withViewer
             ? $"""
-              SELECT t.revoked, p.* FROM ({Revoked}) t
+              SELECT t.revoked, p.* FROM ({AuthStore.CallerToken}) t
               LEFT JOIN LATERAL (
                   SELECT {RowColumns}
                   FROM ({posts}) p JOIN users u ON u.id = p.user_id
@@ -180,7 +177,7 @@ internal sealed class PostStore(Postgres postgres)
             viewer is null
                 ? $"SELECT FALSE, {AnonymousRowColumns} FROM posts p JOIN users u ON u.id = p.user_id WHERE p.id = $1"
                 : $"""
-                  SELECT t.revoked, p.* FROM ({Revoked}) t
+                  SELECT t.revoked, p.* FROM ({AuthStore.CallerToken}) t
                   LEFT JOIN LATERAL (
                       SELECT {RowColumns}
                       FROM posts p JOIN users u ON u.id = p.user_id
@@ -192,8 +189,7 @@ internal sealed class PostStore(Postgres postgres)
             {
                 if (a.Viewer is { } viewer)
                 {
-                    p.AddText(viewer.TokenId);
-                    p.AddUuid(viewer.UserId);
+                    p.AddCaller(viewer);
                 }
 
                 p.AddUuid(a.Id);
@@ -216,9 +212,9 @@ internal sealed class PostStore(Postgres postgres)
         {
             return await postgres.RunAsync(
                 $"""
-                WITH t AS ({Revoked}), inserted AS (
+                WITH t AS ({AuthStore.CallerToken}), inserted AS (
                     INSERT INTO posts (id, user_id, content, image_key, created_at, updated_at)
-                    SELECT $2, $3, $4, $5, $6, $6 FROM t WHERE NOT t.revoked
+                    SELECT $3, $2, $4, $5, $6, $6 FROM t WHERE NOT t.revoked
                     RETURNING user_id
                 )
                 SELECT t.revoked, u.username, u.avatar_url
@@ -227,9 +223,8 @@ internal sealed class PostStore(Postgres postgres)
                 post,
                 static (p, post) =>
                 {
-                    p.AddText(post.Author.TokenId);
+                    p.AddCaller(post.Author);
                     p.AddUuid(post.Id);
-                    p.AddUuid(post.Author.UserId);
                     p.AddText(post.Content);
                     p.AddNullableText(post.ImageKey);
                     p.AddTime(post.Now);
@@ -282,7 +277,7 @@ internal sealed class PostStore(Postgres postgres)
         {
             return await postgres.RunAsync(
                 $"""
-                WITH t AS ({Revoked}), old AS (
+                WITH t AS ({AuthStore.CallerToken}), old AS (
                     SELECT id, user_id, image_key FROM posts WHERE id = $3 FOR UPDATE
                 ), p AS (
                     UPDATE posts p
@@ -299,8 +294,7 @@ internal sealed class PostStore(Postgres postgres)
                 edit,
                 static (p, edit) =>
                 {
-                    p.AddText(edit.Editor.TokenId);
-                    p.AddUuid(edit.Editor.UserId);
+                    p.AddCaller(edit.Editor);
                     p.AddUuid(edit.Id);
                     p.AddNullableText(edit.Content);
                     p.AddBoolean(edit.HasImageKey);
@@ -329,19 +323,19 @@ internal sealed class PostStore(Postgres postgres)
     /// </summary>
     public Task<PostResult> CheckOwnerAsync(Guid id, Caller caller, CancellationToken cancellationToken) =>
         postgres.RunAsync(
-            $"SELECT t.revoked, p.user_id FROM ({Revoked}) t LEFT JOIN posts p ON p.id = $2",
+            $"SELECT t.revoked, p.id IS NOT NULL, p.user_id = $2 FROM ({AuthStore.CallerToken}) t LEFT JOIN posts p ON p.id = $3",
             (Id: id, Caller: caller),
             static (p, a) =>
             {
-                p.AddText(a.Caller.TokenId);
+                p.AddCaller(a.Caller);
                 p.AddUuid(a.Id);
             },
-            static async (reader, a, ct) =>
+            static async (reader, _, ct) =>
             {
                 await reader.ReadAsync(ct);
                 return new PostResult(reader.GetBoolean(0) ? PostOutcome.Revoked
-                    : reader.IsDBNull(1) ? PostOutcome.NotFound
-                    : reader.GetGuid(1) != a.Caller.UserId ? PostOutcome.NotOwner
+                    : !reader.GetBoolean(1) ? PostOutcome.NotFound
+                    : !reader.GetBoolean(2) ? PostOutcome.NotOwner
                     : PostOutcome.Done);
             },
             cancellationToken).AsTask();
@@ -354,7 +348,7 @@ internal sealed class PostStore(Postgres postgres)
     public Task<PostResult> DeleteAsync(Guid id, Caller caller, CancellationToken cancellationToken) =>
         postgres.RunAsync(
             $"""
-            WITH t AS ({Revoked}), deleted AS (
+            WITH t AS ({AuthStore.CallerToken}), deleted AS (
                 DELETE FROM posts p USING t
                 WHERE p.id = $3 AND p.user_id = $2 AND NOT t.revoked
                 RETURNING p.image_key
@@ -365,8 +359,7 @@ internal sealed class PostStore(Postgres postgres)
             (Id: id, Caller: caller),
             static (p, a) =>
             {
-                p.AddText(a.Caller.TokenId);
-                p.AddUuid(a.Caller.UserId);
+                p.AddCaller(a.Caller);
                 p.AddUuid(a.Id);
             },
             static async (reader, _, ct) =>
