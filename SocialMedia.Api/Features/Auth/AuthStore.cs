@@ -70,7 +70,7 @@ internal sealed class AuthStore(Postgres postgres)
         FROM taken
         """;
 
-    public async Task<RegisterResult> RegisterAsync(NewAccount account, CancellationToken cancellationToken)
+    public async ValueTask<RegisterResult> RegisterAsync(NewAccount account, CancellationToken cancellationToken)
     {
         try
         {
@@ -103,16 +103,16 @@ internal sealed class AuthStore(Postgres postgres)
         }
     }
 
-    public Task<SignIn?> FindByEmailAsync(string emailKey, CancellationToken cancellationToken) =>
+    public ValueTask<SignIn?> FindByEmailAsync(string emailKey, CancellationToken cancellationToken) =>
         postgres.RunAsync(
             $"SELECT {MeColumns}, u.password_digest FROM users u WHERE lower(u.email) = $1 LIMIT 1",
             emailKey,
             static (p, key) => p.AddText(key),
             static async (reader, _, ct) => await reader.ReadAsync(ct) ? new SignIn(ReadMe(reader, 0), reader.GetString(7)) : null,
-            cancellationToken).AsTask();
+            cancellationToken);
 
     /// <summary>The caller's own account, unless the token is revoked (one statement for both).</summary>
-    public Task<MeResult> MeAsync(Caller caller, CancellationToken cancellationToken) =>
+    public ValueTask<MeResult> MeAsync(Caller caller, CancellationToken cancellationToken) =>
         postgres.RunAsync(
             $"""
             SELECT t.revoked, {MeColumns}
@@ -128,14 +128,14 @@ internal sealed class AuthStore(Postgres postgres)
                     : reader.IsDBNull(1) ? new MeResult(MeOutcome.AccountGone)
                     : new MeResult(MeOutcome.Found, ReadMe(reader, 1));
             },
-            cancellationToken).AsTask();
+            cancellationToken);
 
     /// <summary>
     /// Revokes the token, and sweeps the ones that have expired since, in one statement. False
     /// when the token was revoked already: a logout with a revoked token is refused like any other
     /// request. A retry that finds the row its own first attempt inserted counts as revoked now.
     /// </summary>
-    public async Task<bool> RevokeAsync(string tokenId, DateTime expiresAt, DateTime now, CancellationToken cancellationToken)
+    public async ValueTask<bool> RevokeAsync(string tokenId, DateTime expiresAt, DateTime now, CancellationToken cancellationToken)
     {
         var revocation = new Revocation(tokenId, expiresAt, now);
         return await postgres.RunAsync(
@@ -165,13 +165,13 @@ internal sealed class AuthStore(Postgres postgres)
     /// The lookup on its own, for what sends no statement of its own: the Lambda authorizer, and
     /// an answer given before any statement (a 422, upload-url).
     /// </summary>
-    public Task<bool> IsRevokedAsync(string tokenId, CancellationToken cancellationToken) =>
+    public ValueTask<bool> IsRevokedAsync(string tokenId, CancellationToken cancellationToken) =>
         postgres.RunAsync(
             "SELECT EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = $1)",
             tokenId,
             static (p, jti) => p.AddText(jti),
             static async (reader, _, ct) => await reader.ReadAsync(ct) && reader.GetBoolean(0),
-            cancellationToken).AsTask();
+            cancellationToken);
 
     private static MeResponse ReadMe(NpgsqlDataReader reader, int first) => new(
         reader.GetGuid(first),

@@ -49,7 +49,7 @@ internal sealed class CommentStore(Postgres postgres)
     /// A page of the post's comments. The post's existence is a one-row relation the page joins
     /// LATERAL: an empty page and a missing post look alike otherwise.
     /// </summary>
-    public Task<CommentPage> PageAsync(Guid postId, PageRequest page, CancellationToken cancellationToken) =>
+    public ValueTask<CommentPage> PageAsync(Guid postId, PageRequest page, CancellationToken cancellationToken) =>
         postgres.RunAsync(
             _pages.For(page.After is null ? 0 : 1, page.Limit),
             (PostId: postId, Page: page),
@@ -72,14 +72,14 @@ internal sealed class CommentStore(Postgres postgres)
 
                 return new CommentPage(!found, rows);
             },
-            cancellationToken).AsTask();
+            cancellationToken);
 
     /// <summary>
     /// The row and the counter in one statement; the author comes back with it. A retry after a
     /// lost answer meets its own first attempt's row (the primary key, the table's only unique
     /// index) and is answered as the success it was, counted once.
     /// </summary>
-    public async Task<CommentResult> CreateAsync(NewComment comment, CancellationToken cancellationToken)
+    public async ValueTask<CommentResult> CreateAsync(NewComment comment, CancellationToken cancellationToken)
     {
         try
         {
@@ -129,7 +129,7 @@ internal sealed class CommentStore(Postgres postgres)
         }
     }
 
-    private Task<AuthorResponse?> OwnRowAsync(NewComment comment, CancellationToken cancellationToken) =>
+    private ValueTask<AuthorResponse?> OwnRowAsync(NewComment comment, CancellationToken cancellationToken) =>
         postgres.RunAsync(
             "SELECT u.username, u.avatar_url FROM comments c JOIN users u ON u.id = c.user_id WHERE c.id = $1 AND c.user_id = $2",
             comment,
@@ -139,10 +139,10 @@ internal sealed class CommentStore(Postgres postgres)
                 p.AddUuid(c.Author.UserId);
             },
             static async (reader, c, ct) => await reader.ReadAsync(ct) ? new AuthorResponse(c.Author.UserId, reader.GetString(0), reader.GetNullableString(1)) : null,
-            cancellationToken).AsTask();
+            cancellationToken);
 
     /// <summary>Deletes the caller's comment and lowers its post's counter; ownership is in the WHERE clause.</summary>
-    public Task<CommentResult> DeleteAsync(Guid id, Caller caller, CancellationToken cancellationToken) =>
+    public ValueTask<CommentResult> DeleteAsync(Guid id, Caller caller, CancellationToken cancellationToken) =>
         postgres.RunAsync(
             $"""
             WITH t AS ({AuthStore.CallerToken}), deleted AS (
@@ -170,5 +170,5 @@ internal sealed class CommentStore(Postgres postgres)
                     : reader.GetBoolean(2) ? CommentOutcome.NotOwner
                     : CommentOutcome.NotFound);
             },
-            cancellationToken).AsTask();
+            cancellationToken);
 }

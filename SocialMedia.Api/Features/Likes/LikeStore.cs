@@ -43,7 +43,7 @@ internal sealed class LikeStore(Postgres postgres)
         ORDER BY l.created_at DESC, l.id DESC
         """));
 
-    public Task<LikeResult> LikeAsync(Guid postId, Caller caller, Guid likeId, DateTime now, CancellationToken cancellationToken) =>
+    public ValueTask<LikeResult> LikeAsync(Guid postId, Caller caller, Guid likeId, DateTime now, CancellationToken cancellationToken) =>
         postgres.RunAsync(
             $"""
             WITH t AS ({AuthStore.CallerToken}), inserted AS (
@@ -76,9 +76,9 @@ internal sealed class LikeStore(Postgres postgres)
                     : !reader.GetBoolean(1) ? new LikeResult(LikeOutcome.PostMissing)
                     : new LikeResult(reader.GetBoolean(3) ? LikeOutcome.Liked : LikeOutcome.AlreadyLiked, reader.GetInt32(2));
             },
-            cancellationToken).AsTask();
+            cancellationToken);
 
-    public Task<LikeResult> UnlikeAsync(Guid postId, Caller caller, CancellationToken cancellationToken) =>
+    public ValueTask<LikeResult> UnlikeAsync(Guid postId, Caller caller, CancellationToken cancellationToken) =>
         postgres.RunAsync(
             $"""
             WITH t AS ({AuthStore.CallerToken}), deleted AS (
@@ -106,14 +106,14 @@ internal sealed class LikeStore(Postgres postgres)
                     : !reader.GetBoolean(1) ? new LikeResult(LikeOutcome.PostMissing)
                     : new LikeResult(LikeOutcome.Unliked, reader.GetInt32(2));
             },
-            cancellationToken).AsTask();
+            cancellationToken);
 
     /// <summary>
     /// Newest first, keyset-paged on (created_at, id) as the index is; a literal LIMIT, as on the
     /// timeline (<see cref="PageStatements"/>). The post's existence is a one-row relation the page joins LATERAL: an empty page
     /// and a missing post look alike otherwise, and telling them apart takes no second statement.
     /// </summary>
-    public Task<LikePage> PageAsync(Guid postId, PageRequest page, CancellationToken cancellationToken) =>
+    public ValueTask<LikePage> PageAsync(Guid postId, PageRequest page, CancellationToken cancellationToken) =>
         postgres.RunAsync(
             _pages.For(page.After is null ? 0 : 1, page.Limit),
             (PostId: postId, Page: page),
@@ -135,5 +135,5 @@ internal sealed class LikeStore(Postgres postgres)
 
                 return new LikePage(!found, rows);
             },
-            cancellationToken).AsTask();
+            cancellationToken);
 }

@@ -90,7 +90,7 @@ internal sealed class PostStore(Postgres postgres)
     /// (<see cref="PageStatements"/>). With a caller, the revocation lookup is a one-row relation
     /// that the page joins LATERAL: a revoked token's page is empty and says so.
     /// </summary>
-    public Task<PostPage> PageAsync(Guid? authorId, PageRequest page, Caller? viewer, CancellationToken cancellationToken) =>
+    public ValueTask<PostPage> PageAsync(Guid? authorId, PageRequest page, Caller? viewer, CancellationToken cancellationToken) =>
         postgres.RunAsync(
             _pages.For((authorId is null ? 0 : 4) | (page.After is null ? 0 : 2) | (viewer is null ? 0 : 1), page.Limit),
             (Author: authorId, After: page.After, Viewer: viewer, page.Limit),
@@ -130,7 +130,7 @@ internal sealed class PostStore(Postgres postgres)
 
                 return new PostPage(false, rows);
             },
-            cancellationToken).AsTask();
+            cancellationToken);
 
     private static string BuildPageSql(bool byAuthor, bool afterCursor, bool withViewer, int limit)
     {
@@ -172,7 +172,7 @@ internal sealed class PostStore(Postgres postgres)
     }
 
     /// <summary>One post with its author and liked_by_me; NotFound, or Revoked for a revoked caller.</summary>
-    public Task<PostResult> FindAsync(Guid id, Caller? viewer, CancellationToken cancellationToken) =>
+    public ValueTask<PostResult> FindAsync(Guid id, Caller? viewer, CancellationToken cancellationToken) =>
         postgres.RunAsync(
             viewer is null
                 ? $"SELECT FALSE, {AnonymousRowColumns} FROM posts p JOIN users u ON u.id = p.user_id WHERE p.id = $1"
@@ -199,14 +199,14 @@ internal sealed class PostStore(Postgres postgres)
                 : reader.GetBoolean(0) ? new PostResult(PostOutcome.Revoked)
                 : reader.IsDBNull(1) ? new PostResult(PostOutcome.NotFound)
                 : new PostResult(PostOutcome.Done, ReadRow(reader, 1)),
-            cancellationToken).AsTask();
+            cancellationToken);
 
     /// <summary>
     /// The row and its author in one statement (the counters start at their defaults, 0), unless
     /// the token is revoked. A retry after a lost answer meets its own first attempt's row (a
     /// unique violation on the id it made): answered as the success it was.
     /// </summary>
-    public async Task<PostResult> CreateAsync(NewPost post, CancellationToken cancellationToken)
+    public async ValueTask<PostResult> CreateAsync(NewPost post, CancellationToken cancellationToken)
     {
         try
         {
@@ -253,7 +253,7 @@ internal sealed class PostStore(Postgres postgres)
         }
     }
 
-    private Task<PostAuthor?> OwnRowAsync(Guid id, Guid userId, CancellationToken cancellationToken) =>
+    private ValueTask<PostAuthor?> OwnRowAsync(Guid id, Guid userId, CancellationToken cancellationToken) =>
         postgres.RunAsync(
             "SELECT u.username, u.avatar_url FROM posts p JOIN users u ON u.id = p.user_id WHERE p.id = $1 AND p.user_id = $2",
             (Id: id, UserId: userId),
@@ -263,7 +263,7 @@ internal sealed class PostStore(Postgres postgres)
                 p.AddUuid(a.UserId);
             },
             static async (reader, _, ct) => await reader.ReadAsync(ct) ? new PostAuthor(reader.GetString(0), reader.GetNullableString(1)) : null,
-            cancellationToken).AsTask();
+            cancellationToken);
 
     /// <summary>
     /// The edit, if the caller owns the post, in one statement that also returns the post as it
@@ -271,7 +271,7 @@ internal sealed class PostStore(Postgres postgres)
     /// deletion). The post is locked while it is read for the old key, so an edit racing another
     /// edit or a delete sees the row as it is, or no row.
     /// </summary>
-    public async Task<PostResult> UpdateAsync(PostEdit edit, CancellationToken cancellationToken)
+    public async ValueTask<PostResult> UpdateAsync(PostEdit edit, CancellationToken cancellationToken)
     {
         try
         {
@@ -321,7 +321,7 @@ internal sealed class PostStore(Postgres postgres)
     /// What an edit that fails validation must answer first: Revoked, NotFound or NotOwner, or
     /// Done when the caller owns the post (and the validation errors are the answer).
     /// </summary>
-    public Task<PostResult> CheckOwnerAsync(Guid id, Caller caller, CancellationToken cancellationToken) =>
+    public ValueTask<PostResult> CheckOwnerAsync(Guid id, Caller caller, CancellationToken cancellationToken) =>
         postgres.RunAsync(
             $"SELECT t.revoked, p.id IS NOT NULL, p.user_id = $2 FROM ({AuthStore.CallerToken}) t LEFT JOIN posts p ON p.id = $3",
             (Id: id, Caller: caller),
@@ -338,14 +338,14 @@ internal sealed class PostStore(Postgres postgres)
                     : !reader.GetBoolean(2) ? PostOutcome.NotOwner
                     : PostOutcome.Done);
             },
-            cancellationToken).AsTask();
+            cancellationToken);
 
     /// <summary>
     /// Deletes the caller's post (its likes and comments go with it, ON DELETE CASCADE) and returns
     /// its image key, for the object's deletion. Ownership is in the WHERE clause: the check and
     /// the delete are one statement, and so is telling NotOwner from NotFound.
     /// </summary>
-    public Task<PostResult> DeleteAsync(Guid id, Caller caller, CancellationToken cancellationToken) =>
+    public ValueTask<PostResult> DeleteAsync(Guid id, Caller caller, CancellationToken cancellationToken) =>
         postgres.RunAsync(
             $"""
             WITH t AS ({AuthStore.CallerToken}), deleted AS (
@@ -370,7 +370,7 @@ internal sealed class PostStore(Postgres postgres)
                     : reader.GetBoolean(3) ? new PostResult(PostOutcome.NotOwner)
                     : new PostResult(PostOutcome.NotFound);
             },
-            cancellationToken).AsTask();
+            cancellationToken);
 
     private static PostRow ReadRow(NpgsqlDataReader reader, int first) => new(
         reader.GetGuid(first),
