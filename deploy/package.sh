@@ -37,6 +37,12 @@ mkdir -p "$dist"
 if [ "${AOT:-0}" = 1 ]; then
   # Native AOT: a third of the ReadyToRun cold start (docs/lambda.md); built on the target's
   # architecture, linked with clang. The plain publish of the checkout: nothing is generated first.
+  case "$(uname -m)" in x86_64) machine=x64 ;; aarch64) machine=arm64 ;; *) machine=$(uname -m) ;; esac
+  if [ "$arch" != "$machine" ]; then
+    echo "package.sh: Native AOT builds for this machine ($machine), not $arch: build on a $arch machine, or ARCH=$machine." >&2
+    exit 2
+  fi
+  command -v clang >/dev/null || { echo "package.sh: Native AOT links with clang (apt-get install clang zlib1g-dev)." >&2; exit 1; }
   echo "Publishing SocialMedia.Api for linux-$arch (Native AOT) ..."
   dotnet publish "$project" -c Release -r "linux-$arch" -p:PublishAot=true -o "$publish" --nologo
 else
