@@ -6,6 +6,7 @@ using SocialMedia.Api.Common;
 using SocialMedia.Api.Data;
 using SocialMedia.Api.Data.Configurations;
 using SocialMedia.Api.Features.Users;
+using SocialMedia.Api.Infrastructure;
 
 namespace SocialMedia.Api.Features.Auth;
 
@@ -18,6 +19,7 @@ public static class AuthApi
         group.MapPost("/register", Register)
             .RequireRateLimiting(RateLimiting.Registration)
             .WithSummary("Create an account and sign in")
+            .ProducesHeader(StatusCodes.Status201Created, "Location", "The new account's URL: /api/v1/auth/me.")
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);

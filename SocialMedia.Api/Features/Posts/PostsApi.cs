@@ -7,6 +7,7 @@ using SocialMedia.Api.Common;
 using SocialMedia.Api.Data;
 using SocialMedia.Api.Features.Auth;
 using SocialMedia.Api.Features.Images;
+using SocialMedia.Api.Infrastructure;
 
 namespace SocialMedia.Api.Features.Posts;
 
@@ -25,6 +26,7 @@ public static class PostsApi
         group.MapPost("", Create)
             .RequireAuthorization()
             .WithSummary("Publish a post, optionally with an image uploaded through upload-url")
+            .ProducesHeader(StatusCodes.Status201Created, "Location", "The new post's URL: /api/v1/posts/{id}.")
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
         group.MapGet("/{id:guid}", Get)
