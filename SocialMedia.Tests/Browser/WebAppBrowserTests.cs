@@ -78,6 +78,12 @@ public sealed class WebAppBrowserTests(WebAppHost web) : IClassFixture<WebAppHos
         {
             await WalkThroughAsync(page);
         }
+        catch (Exception e) when (failures.Count > 0)
+        {
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "web-failure.png"), FullPage = true });
+            // What the browser saw go wrong (a CORS refusal, say) usually explains what the page did not show.
+            throw new InvalidOperationException($"{e.Message}\nThe browser lost these requests or hit these script errors:\n{string.Join("\n", failures)}", e);
+        }
         catch
         {
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "web-failure.png"), FullPage = true });
