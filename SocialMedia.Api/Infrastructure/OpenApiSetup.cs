@@ -222,6 +222,7 @@ internal static class OpenApiSetup
     /// <summary>What each status means to a client and what to do about it, where the endpoint's metadata gave only the reason phrase.</summary>
     private static readonly Dictionary<int, string> s_errorDescriptions = new()
     {
+        [401] = "The email or password is incorrect: the same answer for both, on purpose.",
         [403] = "The resource belongs to another user: only its author may change or delete it.",
         [404] = "The post or comment does not exist (or no longer does).",
         [409] = "The email or username is already taken; errors names the field.",

@@ -236,7 +236,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Unauthorized */
+                /** @description The email or password is incorrect: the same answer for both, on purpose. */
                 401: {
                     headers: {
                         [name: string]: unknown;
