@@ -25,7 +25,7 @@ internal static class OpenApiSetup
     private const string ProblemContentType = "application/problem+json";
 
     /// <summary>The trace id of the examples: the contract's own.</summary>
-    internal const string ExampleTraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    private const string ExampleTraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
 
     public static IServiceCollection AddApiDocumentation(this IServiceCollection services) =>
         services.AddOpenApi(options =>
@@ -61,7 +61,7 @@ internal static class OpenApiSetup
             Type = SecuritySchemeType.Http,
             Scheme = "bearer",
             BearerFormat = "JWT",
-            Description = "The token from POST /api/v1/auth/register or /login, valid 24 hours unless revoked by logout.",
+            Description = "The token from POST /api/v1/auth/register or /login: valid 24 hours (Jwt__LifetimeHours) unless revoked by logout.",
         };
         document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
         document.Components.Schemas[ProblemSchema] = Problem();

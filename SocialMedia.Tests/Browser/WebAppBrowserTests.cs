@@ -78,16 +78,16 @@ public sealed class WebAppBrowserTests(WebAppHost web) : IClassFixture<WebAppHos
         {
             await WalkThroughAsync(page);
         }
-        catch (Exception e) when (failures.Count > 0)
+        catch (Exception e)
         {
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "web-failure.png"), FullPage = true });
+            if (failures.Count == 0)
+            {
+                throw;
+            }
+
             // What the browser saw go wrong (a CORS refusal, say) usually explains what the page did not show.
             throw new InvalidOperationException($"{e.Message}\nThe browser lost these requests or hit these script errors:\n{string.Join("\n", failures)}", e);
-        }
-        catch
-        {
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "web-failure.png"), FullPage = true });
-            throw;
         }
 
         Assert.True(failures.Count == 0, string.Join("\n", failures));

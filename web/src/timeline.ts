@@ -41,7 +41,7 @@ export function renderTimeline(root: HTMLElement): { prepend(post: Post): void }
 
 /** The form for a new post, with an optional image: upload-url, PUT to S3, then the post. */
 export function renderComposer(root: HTMLElement, onPosted: (post: Post) => void): void {
-  const content = h("textarea", { rows: "3", maxlength: "2000", placeholder: "What's happening?" });
+  const content = h("textarea", { rows: "3", placeholder: "What's happening?" });
   const image = h("input", { type: "file", accept: imageContentTypes.join(",") });
   const submit = h("button", { type: "submit" }, "Post");
   const form = h(
