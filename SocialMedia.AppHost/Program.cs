@@ -1,5 +1,6 @@
 using SocialMedia.AppHost.Api;
 using SocialMedia.AppHost.LocalInfra;
+using SocialMedia.AppHost.Web;
 
 namespace SocialMedia.AppHost;
 
@@ -24,7 +25,8 @@ public static class Program
             return 1;
         }
 
-        builder.AddSocialMediaApi(infrastructure, options);
+        var api = builder.AddSocialMediaApi(infrastructure, options);
+        builder.AddWebApp(api, options);
 
         await builder.Build().RunAsync();
         return 0;

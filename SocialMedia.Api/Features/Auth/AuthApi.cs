@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using SocialMedia.Api.Common;
 using SocialMedia.Api.Features.Users;
+using SocialMedia.Api.Infrastructure;
 
 namespace SocialMedia.Api.Features.Auth;
 
@@ -13,6 +14,7 @@ public static class AuthApi
         group.MapPost("/register", Register)
             .RequireRateLimiting(RateLimiting.Registration)
             .WithSummary("Create an account and sign in")
+            .ProducesHeader(StatusCodes.Status201Created, "Location", "The new account's URL: /api/v1/auth/me.")
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using SocialMedia.Api.Common;
 using SocialMedia.Api.Features.Auth;
 using SocialMedia.Api.Features.Images;
+using SocialMedia.Api.Infrastructure;
 
 namespace SocialMedia.Api.Features.Posts;
 
@@ -22,6 +23,7 @@ public static class PostsApi
         group.MapPost("", Create)
             .RequireAuthorization()
             .WithSummary("Publish a post, optionally with an image uploaded through upload-url")
+            .ProducesHeader(StatusCodes.Status201Created, "Location", "The new post's URL: /api/v1/posts/{id}.")
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
         group.MapGet("/{id:guid}", Get)
