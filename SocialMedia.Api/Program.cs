@@ -1,4 +1,5 @@
 using SocialMedia.Api.Common;
+using SocialMedia.Api.Database;
 using SocialMedia.Api.Features.Auth;
 using SocialMedia.Api.Features.Comments;
 using SocialMedia.Api.Features.Images;
@@ -22,21 +23,26 @@ builder.AddDatabase();
 builder.AddAuth();
 builder.AddWebApi();
 builder.Services.AddImageStorage();
+builder.Services.AddPosts();
+builder.Services.AddLikes();
+builder.Services.AddComments();
 builder.AddAWSLambdaHosting(LambdaEventSource.RestApi);
 builder.Services.AddLambdaHandler<LambdaAuthorizer>(LambdaAuthorizer.HandlerName);
 builder.AddFunctionGroupFilter();
 builder.Services.RemoveDataProtectionKeyRingLoader();
 
-var app = builder.Build();
+// Disposed on every way out: the console logger writes from a queue, and `migrate` exits right
+// after its last line.
+await using var app = builder.Build();
+
+if (args is ["migrate", ..])
+{
+    return await app.MigrateDatabaseAsync();
+}
 
 if (!app.TryValidateConfiguration())
 {
     return 1;
-}
-
-if (args is ["migrate", ..])
-{
-    return await app.MigrateAsync();
 }
 
 await app.PrepareAsync();

@@ -1,5 +1,6 @@
 using SocialMedia.AppHost.Api;
 using SocialMedia.AppHost.LocalInfra;
+using SocialMedia.AppHost.Web;
 
 namespace SocialMedia.AppHost;
 
@@ -25,7 +26,8 @@ public static class Program
         }
 
         var migrations = builder.AddSocialMediaMigrations(infrastructure);
-        builder.AddSocialMediaApi(infrastructure, migrations, options);
+        var api = builder.AddSocialMediaApi(infrastructure, migrations, options);
+        builder.AddWebApp(api, options);
 
         await builder.Build().RunAsync();
         return 0;

@@ -2,7 +2,7 @@
 # Measures the Lambda package's cold start and warm latency against Kestrel start-up, on this
 # machine, in one run. See bench/LAMBDA.md.
 #   bench/lambda-coldstart.sh [RUNS] [WARM]         (defaults: 15 runs, 200 warm invocations)
-# Environment: AOT=1 measures the Native AOT package (deploy/publish-aot.sh) instead of ReadyToRun;
+# Environment: AOT=1 measures the Native AOT package (dotnet publish -p:PublishAot=true) instead of ReadyToRun;
 # SKIP_PUBLISH=1 reuses bench/out/lambda; BENCH_DB=<connection string> uses a running
 # PostgreSQL instead of a throwaway cluster (BENCH_DB_OPTIONS appends to the throwaway one's connection
 # string, e.g. ";Server Compatibility Mode=NoTypeLoading"); PUBLISH_ARGS adds arguments to dotnet publish.
@@ -16,8 +16,9 @@ rid=linux-$(uname -m | sed 's/x86_64/x64/;s/aarch64/arm64/')
 if [ "${SKIP_PUBLISH:-0}" != 1 ]; then
   rm -rf "$out"
   if [ "${AOT:-0}" = 1 ]; then
-    echo "== publishing the Native AOT Lambda package ($rid) to $out (deploy/publish-aot.sh)" >&2
-    bash deploy/publish-aot.sh "$out" "$rid"
+    echo "== publishing the Native AOT Lambda package ($rid) to $out" >&2
+    # shellcheck disable=SC2086 # PUBLISH_ARGS: extra msbuild arguments, split on spaces on purpose
+    dotnet publish SocialMedia.Api/SocialMedia.Api.csproj -c Release -r "$rid" -p:PublishAot=true -o "$out" ${PUBLISH_ARGS:-} >/dev/null
   else
     echo "== publishing the Lambda package ($rid) to $out" >&2
     # Publishes with different ReadyToRun settings (this one, the composite Lambda package of

@@ -16,7 +16,7 @@
 #   BENCH_DEEP_CONCURRENCY  connections for the deep-page measurements: the time of one page,
 #                      not of a queue of them                        (1)
 #   BENCH_API_DIR      a published SocialMedia.Api to measure instead of publishing this checkout
-#   BENCH_AOT=1        publish and measure the Native AOT build (deploy/publish-aot.sh) instead
+#   BENCH_AOT=1        publish and measure the Native AOT build (dotnet publish -p:PublishAot=true) instead
 #   BENCH_ONLY         measure only these rows, comma-separated: timeline, comments, deep, like,
 #                      create (all); the peak RSS then covers only that load
 #   BENCH_COMPARE_DIR  a second published SocialMedia.Api: run it next to the first and alternate
@@ -112,10 +112,13 @@ trap 'exit 130' INT TERM
 
 # --- the API build -------------------------------------------------------------------------------
 if [ -z "$API_DIR" ] && [ "${BENCH_AOT:-0}" = 1 ]; then
-  say "publishing SocialMedia.Api as Native AOT (deploy/publish-aot.sh)"
+  say "publishing SocialMedia.Api as Native AOT (dotnet publish -p:PublishAot=true)"
   API_DIR=$bench/results/publish-aot
-  bash "$root/deploy/publish-aot.sh" "$API_DIR" >"$results/publish.log" 2>&1 \
-    || { tail -n 30 "$results/publish.log"; die "deploy/publish-aot.sh failed"; }
+  rid=linux-$(uname -m | sed 's/x86_64/x64/;s/aarch64/arm64/')
+  command -v clang >/dev/null || { say "installing clang and zlib1g-dev (the Native AOT linker)"; apt_install clang zlib1g-dev; }
+  rm -rf "$API_DIR"
+  dotnet publish "$root/SocialMedia.Api" -c Release -r "$rid" -p:PublishAot=true -o "$API_DIR" --nologo >"$results/publish.log" 2>&1 \
+    || { tail -n 30 "$results/publish.log"; die "the Native AOT publish failed"; }
 elif [ -z "$API_DIR" ]; then
   say "publishing SocialMedia.Api (Release)"
   API_DIR=$bench/results/publish
@@ -167,15 +170,16 @@ helper wait-port "$s3port" 60
 apiport=$(helper port)
 base=http://127.0.0.1:$apiport
 jwt_secret=$(node -e 'console.log(require("crypto").randomBytes(48).toString("base64"))')
-# start_api [true|false]: with true (the first start) the API migrates the database and creates
-# the bucket; the timed start runs as production does, where both are release steps.
+# start_api [true|false]: with true (the first start) the API creates the bucket; the timed start
+# runs as production does, where that is a release step. The database is migrated before either,
+# by the API's own `migrate`, as a deploy does.
 launch_api() { # URL PREPARE LOG COMMAND...: starts one API as production runs it; sets launched_pid
   local url=$1 prepare=$2 log=$3
   shift 3
   env -u OTEL_EXPORTER_OTLP_ENDPOINT \
     ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="$url" \
     ConnectionStrings__socialdb="Host=127.0.0.1;Port=$pgport;Database=social;Username=postgres" \
-    Database__MigrateOnStartup=$prepare Storage__CreateBucketOnStartup=$prepare Storage__BucketName=bench-images \
+    Storage__CreateBucketOnStartup=$prepare Storage__BucketName=bench-images \
     AWS_ENDPOINT_URL_S3="http://127.0.0.1:$s3port" AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_REGION=us-east-1 \
     Jwt__Secret="$jwt_secret" Logging__LogLevel__Default=Warning \
     "$@" >>"$log" 2>&1 &
@@ -193,7 +197,11 @@ start_api() { # sets api_pid and startup_ms (not a $(...) subshell: the pid must
   startup_cpu_ms=$(sed 's/^.*) //' "/proc/$api_pid/stat" | awk -v hz="$(getconf CLK_TCK)" '{print int(($12 + $13) * 1000 / hz)}')
 }
 
-say "first start of the API (migrates the empty database, creates the bucket)"
+say "migrating the empty database (SocialMedia.Api migrate)"
+ConnectionStrings__socialdb="Host=127.0.0.1;Port=$pgport;Database=social;Username=postgres" \
+  "${api_command[@]}" migrate >"$results/migrate.log" 2>&1 || { tail -n 30 "$results/migrate.log"; die "migrate failed"; }
+
+say "first start of the API (creates the bucket)"
 start_api true
 first_startup_ms=$startup_ms
 account=$(helper register "$base" bench_reader bench_reader@bench.example 'bench-password-1')
@@ -209,7 +217,7 @@ comments=$(psql -d social -At -c "SELECT count(*) FROM comments")
 
 say "starting the API (timed: process start to the first 200 from /alive)"
 start_api
-echo "start-up: $startup_ms ms, $startup_cpu_ms ms of CPU (first start with migrations: $first_startup_ms ms)" >&2
+echo "start-up: $startup_ms ms, $startup_cpu_ms ms of CPU (first start, creating the bucket: $first_startup_ms ms)" >&2
 
 # --- measurements ---------------------------------------------------------------------------------
 export BENCH_TOKEN=$token BENCH_WRK_DIR=$bench/wrk

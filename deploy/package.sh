@@ -4,7 +4,7 @@
 #
 #   deploy/package.sh                 # arm64 (Graviton, the default: cheaper per GB-second)
 #   ARCH=x64 deploy/package.sh        # x86_64; set lambda_architecture = "x86_64" in Terraform too
-#   AOT=1 deploy/package.sh           # Native AOT (deploy/publish-aot.sh), on a machine of that architecture
+#   AOT=1 deploy/package.sh           # Native AOT (a plain publish, PublishAot=true), on a machine of that architecture
 #
 # Writes deploy/dist/socialmedia-api-linux-<arch>.zip and prints its size.
 set -euo pipefail
@@ -35,9 +35,16 @@ fi
 rm -rf "$publish" "$zip_file"
 mkdir -p "$dist"
 if [ "${AOT:-0}" = 1 ]; then
-  # Native AOT: a third of the ReadyToRun cold start (docs/lambda.md); built on the target's architecture.
+  # Native AOT: a third of the ReadyToRun cold start (docs/lambda.md); built on the target's
+  # architecture, linked with clang. The plain publish of the checkout: nothing is generated first.
+  case "$(uname -m)" in x86_64) machine=x64 ;; aarch64) machine=arm64 ;; *) machine=$(uname -m) ;; esac
+  if [ "$arch" != "$machine" ]; then
+    echo "package.sh: Native AOT builds for this machine ($machine), not $arch: build on a $arch machine, or ARCH=$machine." >&2
+    exit 2
+  fi
+  command -v clang >/dev/null || { echo "package.sh: Native AOT links with clang (apt-get install clang zlib1g-dev)." >&2; exit 1; }
   echo "Publishing SocialMedia.Api for linux-$arch (Native AOT) ..."
-  "$root/deploy/publish-aot.sh" "$publish" "linux-$arch"
+  dotnet publish "$project" -c Release -r "linux-$arch" -p:PublishAot=true -o "$publish" --nologo
 else
   echo "Publishing SocialMedia.Api for linux-$arch ..."
   # Publishes with different ReadyToRun settings (this one, the composite Lambda package of

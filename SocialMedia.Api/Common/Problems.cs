@@ -42,6 +42,12 @@ public static class Problems
         [503] = "The service is temporarily unavailable.",
     };
 
+    /// <summary>The type, title and default detail every response of this status carries (for the OpenAPI document's examples).</summary>
+    internal static (string Type, string Title, string? Detail) Describe(int status) =>
+        s_byStatus.TryGetValue(status, out var known)
+            ? (BaseUri + known.Slug, known.Title, s_defaultDetail.GetValueOrDefault(status))
+            : (BaseUri + "unknown", $"HTTP {status}", null);
+
     /// <summary>
     /// Fills in what every problem response of the API carries, whoever produced it: our
     /// handlers, the status-code pages (404/405/415), authentication (401) or the exception handler.

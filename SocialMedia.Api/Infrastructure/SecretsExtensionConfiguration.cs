@@ -31,7 +31,7 @@ public static class SecretsExtensionConfiguration
 
         var port = configuration["PARAMETERS_SECRETS_EXTENSION_HTTP_PORT"] ?? "2773";
         var token = configuration["AWS_SESSION_TOKEN"] ?? "";
-        var connectionString = configuration.GetConnectionString(DatabaseServiceCollectionExtensions.ConnectionName);
+        var connectionString = configuration.GetConnectionString(Database.DatabaseSetup.ConnectionName);
         return configuration.Add(new Source(new Uri($"http://localhost:{port}/"), token, jwtArn, databaseArn, connectionString));
     }
 
@@ -56,7 +56,7 @@ public static class SecretsExtensionConfiguration
             {
                 var credentials = JsonSerializer.Deserialize(FetchAsync(client, databaseArn).GetAwaiter().GetResult(), SecretsJsonContext.Default.DatabaseCredentials)
                     ?? throw new InvalidOperationException($"The secret {databaseArn} holds no database credentials.");
-                Data[$"ConnectionStrings:{DatabaseServiceCollectionExtensions.ConnectionName}"] =
+                Data[$"ConnectionStrings:{Database.DatabaseSetup.ConnectionName}"] =
                     new NpgsqlConnectionStringBuilder(connectionString) { Username = credentials.Username, Password = credentials.Password }.ConnectionString;
             }
         }

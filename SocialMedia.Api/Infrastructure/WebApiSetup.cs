@@ -47,7 +47,12 @@ internal static class WebApiSetup
         return builder;
     }
 
-    /// <summary>JWT bearer with revocation, the optional-bearer policy and the rate limits.</summary>
+    /// <summary>
+    /// JWT bearer, the optional-bearer policy, the rate limits, and the store of accounts and
+    /// revoked tokens. The bearer handler checks the token alone (signature, algorithm, issuer,
+    /// audience, lifetime) and sends no statement: each store statement of the request looks the
+    /// token's revocation up itself (<see cref="Caller"/>).
+    /// </summary>
     public static IHostApplicationBuilder AddAuth(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -56,17 +61,16 @@ internal static class WebApiSetup
         services.AddSingleton<IPostConfigureOptions<JwtOptions>>(sp => sp.GetRequiredService<JwtOptionsSetup>());
         services.AddSingleton<IValidateOptions<JwtOptions>>(sp => sp.GetRequiredService<JwtOptionsSetup>());
         services.AddSingleton<TokenService>();
-        services.AddScoped<TokenRevocations>();
-        services.AddScoped<RevocationCheckingJwtEvents>();
-        services.AddHttpContextAccessor();
-        services.AddSingleton<RevocationCheckInterceptor>();
+        services.AddSingleton<AuthStore>();
+        // Before ProblemExceptionHandler (AddWebApi), which would answer the same rejections otherwise.
+        services.AddExceptionHandler<RevokedTokenRejections>();
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<TokenService>((options, tokens) =>
         {
             options.TokenValidationParameters = tokens.ValidationParameters;
             options.MapInboundClaims = false;
-            options.EventsType = typeof(RevocationCheckingJwtEvents);
+            options.Events = s_bearerEvents;
         });
         services.AddAuthorizationBuilder().AddApiPolicies();
 
@@ -74,6 +78,21 @@ internal static class WebApiSetup
         services.AddApiRateLimiting();
         return builder;
     }
+
+    // A token signed with the API's key always has both claims; one without them is refused here,
+    // so that every endpoint behind the handler can count on a Caller.
+    private static readonly JwtBearerEvents s_bearerEvents = new()
+    {
+        OnTokenValidated = context =>
+        {
+            if (!TokenService.TryReadClaims(context.Principal?.Identity as System.Security.Claims.ClaimsIdentity, out _, out _))
+            {
+                context.Fail("The token lacks a subject or an id.");
+            }
+
+            return Task.CompletedTask;
+        },
+    };
 
     /// <summary>
     /// AddAuthentication brings ASP.NET Core data protection along for cookie schemes, and with it a

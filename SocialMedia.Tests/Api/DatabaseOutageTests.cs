@@ -1,22 +1,20 @@
 using System.Net;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using SocialMedia.Tests.Infrastructure;
 
 namespace SocialMedia.Tests.Api;
 
 /// <summary>The API in production mode with its database unreachable (nothing listens on the port).</summary>
-public sealed class UnreachableDatabaseFactory : WebApplicationFactory<Program>
+public sealed class UnreachableDatabaseFactory : ApiFactory
 {
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        builder.UseEnvironment("Production");
-        builder.UseSetting("ConnectionStrings:socialdb", $"Host=127.0.0.1;Port={ProcessRunner.FreeTcpPort()};Username=postgres;Database=none;Timeout=2");
-        builder.UseSetting("Jwt:Secret", ApiFactory.JwtSecret);
-        builder.UseSetting("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:1");
-        builder.UseSetting("AWS_ACCESS_KEY_ID", "unused");
-        builder.UseSetting("AWS_SECRET_ACCESS_KEY", "unused");
-    }
+    protected override bool CreatesDatabase => false;
+
+    protected override string EnvironmentName => "Production";
+
+    protected override IEnumerable<KeyValuePair<string, string?>> ExtraSettings =>
+    [
+        new("ConnectionStrings:socialdb", $"Host=127.0.0.1;Port={ProcessRunner.FreeTcpPort()};Username=postgres;Database=none;Timeout=2"),
+        new("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:1"),
+    ];
 }
 
 public sealed class DatabaseOutageTests(UnreachableDatabaseFactory factory) : IClassFixture<UnreachableDatabaseFactory>

@@ -141,6 +141,7 @@ public sealed class HttpConventionsTests(ApiFactory factory) : IClassFixture<Api
     }
 
     [Fact]
+    [Trait(TestHost.Trait, TestHost.InProcessOnly)]
     public void Kestrel_reads_each_request_into_a_buffer_without_a_zero_byte_read_first()
     {
         // One receive and readiness round fewer per request (bench/README.md); the test server has

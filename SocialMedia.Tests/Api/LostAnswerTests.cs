@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.Hosting;
 using Npgsql;
 using SocialMedia.Tests.Infrastructure;
 
@@ -13,16 +12,19 @@ public sealed class AnswerLosingApiFactory : ApiFactory
 
     public AnswerLosingProxy Proxy => _proxy ?? throw new InvalidOperationException("The API has not started yet.");
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    protected override Task BeforeStartAsync()
     {
-        base.ConfigureWebHost(builder);
         var direct = new NpgsqlConnectionStringBuilder(ConnectionString);
-        _proxy ??= new AnswerLosingProxy(direct.Host!, direct.Port);
-        // Statements are matched by their SQL text, which Npgsql stops sending once it has prepared
-        // a statement: no auto-preparation here (the API keeps a setting the string makes itself).
-        var proxied = new NpgsqlConnectionStringBuilder(ConnectionString) { Host = "127.0.0.1", Port = _proxy.Port, MaxAutoPrepare = 0 };
-        builder.UseSetting("ConnectionStrings:socialdb", proxied.ConnectionString);
+        _proxy = new AnswerLosingProxy(direct.Host!, direct.Port);
+        return Task.CompletedTask;
     }
+
+    // Statements are matched by their SQL text, which Npgsql stops sending once it has prepared a
+    // statement: no auto-preparation here (the API keeps a setting the string makes itself).
+    protected override IEnumerable<KeyValuePair<string, string?>> ExtraSettings =>
+    [
+        new("ConnectionStrings:socialdb", new NpgsqlConnectionStringBuilder(ConnectionString) { Host = "127.0.0.1", Port = Proxy.Port, MaxAutoPrepare = 0 }.ConnectionString),
+    ];
 
     public override async ValueTask DisposeAsync()
     {

@@ -5,8 +5,9 @@ using SocialMedia.Tests.Infrastructure;
 namespace SocialMedia.Tests.Api;
 
 /// <summary>
-/// Logout revokes a token at once for every kind of request: reads that send the revocation lookup
-/// with their own query, reads that answer before any query, and writes, which look it up first.
+/// Logout revokes a token at once for every kind of request: each statement a request sends looks
+/// the token up itself (a write writes nothing, a read returns nothing), and an answer given before
+/// any statement looks it up then.
 /// </summary>
 public sealed class RevocationTests(ApiFactory factory) : IClassFixture<ApiFactory>
 {
@@ -18,6 +19,125 @@ public sealed class RevocationTests(ApiFactory factory) : IClassFixture<ApiFacto
         using var logout = await client.DeleteAsync("/api/v1/auth/logout");
         Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
         return (client, post.GetProperty("id").GetGuid());
+    }
+
+    /// <summary>
+    /// A post with a like and a comment, all made with a token that is then revoked: what a revoked
+    /// token's writes must leave as they are.
+    /// </summary>
+    private async Task<(HttpClient Revoked, Guid PostId, Guid CommentId)> RevokedAuthorOfALikedCommentedPostAsync()
+    {
+        var user = await factory.RegisterAsync();
+        var client = factory.CreateClientWithToken(user.Token);
+        var postId = (await client.CreatePostAsync("as it was")).GetProperty("id").GetGuid();
+        using (var like = await client.PostAsync($"/api/v1/posts/{postId}/likes", null))
+        {
+            Assert.Equal(HttpStatusCode.Created, like.StatusCode);
+        }
+
+        Guid commentId;
+        using (var comment = await client.PostAsJsonAsync($"/api/v1/posts/{postId}/comments", new { content = "as it was" }))
+        {
+            commentId = (await comment.ReadJsonAsync()).GetProperty("id").GetGuid();
+        }
+
+        using var logout = await client.DeleteAsync("/api/v1/auth/logout");
+        Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
+        return (client, postId, commentId);
+    }
+
+    /// <summary>The post as anyone sees it: unchanged, one like and one comment, counted and listed.</summary>
+    private async Task AssertUnchangedAsync(Guid postId, Guid commentId)
+    {
+        using var anonymous = factory.CreateClient();
+        var post = await anonymous.GetJsonAsync($"/api/v1/posts/{postId}");
+        Assert.Equal("as it was", post.GetProperty("content").GetString());
+        Assert.Equal(1, post.GetProperty("likes_count").GetInt32());
+        Assert.Equal(1, post.GetProperty("comments_count").GetInt32());
+        Assert.Equal(1, (await anonymous.GetJsonAsync($"/api/v1/posts/{postId}/likes")).GetProperty("data").GetArrayLength());
+        var comment = Assert.Single((await anonymous.GetJsonAsync($"/api/v1/posts/{postId}/comments")).GetProperty("data").EnumerateArray());
+        Assert.Equal(commentId, comment.GetProperty("id").GetGuid());
+        Assert.Equal(1, (await anonymous.GetJsonAsync("/api/v1/posts?limit=100")).GetProperty("data").EnumerateArray()
+            .Count(p => p.GetProperty("author").GetProperty("id").GetGuid() == post.GetProperty("author").GetProperty("id").GetGuid()));
+    }
+
+    private static async Task AssertRefusedAsync(HttpResponseMessage response)
+    {
+        await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Contains("error=\"invalid_token\"", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string> Writes =>
+    [
+        "post", "edit", "delete post", "like", "unlike", "comment", "delete comment", "upload url", "log out",
+    ];
+
+    [Theory]
+    [MemberData(nameof(Writes))]
+    public async Task ARevokedTokenWritesNothingAndMovesNoCounter(string write)
+    {
+        var (client, postId, commentId) = await RevokedAuthorOfALikedCommentedPostAsync();
+        using (client)
+        {
+            using var response = write switch
+            {
+                "post" => await client.PostAsJsonAsync("/api/v1/posts", new { content = "after logout" }),
+                "edit" => await client.PutAsJsonAsync($"/api/v1/posts/{postId}", new { content = "after logout" }),
+                "delete post" => await client.DeleteAsync($"/api/v1/posts/{postId}"),
+                "like" => await client.PostAsync($"/api/v1/posts/{postId}/likes", null),
+                "unlike" => await client.DeleteAsync($"/api/v1/posts/{postId}/likes"),
+                "comment" => await client.PostAsJsonAsync($"/api/v1/posts/{postId}/comments", new { content = "after logout" }),
+                "delete comment" => await client.DeleteAsync($"/api/v1/comments/{commentId}"),
+                "upload url" => await client.PostAsJsonAsync("/api/v1/posts/upload-url", new { content_type = "image/png", content_length = 100 }),
+                "log out" => await client.DeleteAsync("/api/v1/auth/logout"),
+                _ => throw new ArgumentOutOfRangeException(nameof(write)),
+            };
+
+            await AssertRefusedAsync(response);
+            await AssertUnchangedAsync(postId, commentId);
+        }
+    }
+
+    [Fact]
+    public async Task ARevokedTokenCannotLike()
+    {
+        var (client, postId, commentId) = await RevokedAuthorOfALikedCommentedPostAsync();
+        using (client)
+        {
+            var other = await factory.RegisterAsync();
+            using var stranger = factory.CreateClientWithToken(other.Token);
+            var otherPost = (await stranger.CreatePostAsync("never liked")).GetProperty("id").GetGuid();
+
+            using var response = await client.PostAsync($"/api/v1/posts/{otherPost}/likes", null);
+
+            await AssertRefusedAsync(response);
+            Assert.Equal(0, (await stranger.GetJsonAsync($"/api/v1/posts/{otherPost}")).GetProperty("likes_count").GetInt32());
+            Assert.Equal(0, (await stranger.GetJsonAsync($"/api/v1/posts/{otherPost}/likes")).GetProperty("data").GetArrayLength());
+            await AssertUnchangedAsync(postId, commentId);
+        }
+    }
+
+    [Theory]
+    [InlineData("POST", "/api/v1/posts", "{")]
+    [InlineData("POST", "/api/v1/posts", "{\"content\": \"\"}")]
+    [InlineData("PUT", "/api/v1/posts/{id}", "{}")]
+    [InlineData("PUT", "/api/v1/posts/{id}", "[1]")]
+    [InlineData("POST", "/api/v1/posts/{id}/comments", "{\"content\": \" \"}")]
+    [InlineData("POST", "/api/v1/posts/upload-url", "{\"content_type\": \"text/html\"}")]
+    public async Task ARevokedTokenIsRefusedWhateverItsBody(string method, string url, string body)
+    {
+        var (client, postId, commentId) = await RevokedAuthorOfALikedCommentedPostAsync();
+        using (client)
+        {
+            using var request = new HttpRequestMessage(new HttpMethod(method), url.Replace("{id}", postId.ToString(), StringComparison.Ordinal))
+            {
+                Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+            };
+            using var response = await client.SendAsync(request);
+
+            await AssertRefusedAsync(response);
+            await AssertUnchangedAsync(postId, commentId);
+        }
     }
 
     [Theory]

@@ -1,48 +1,21 @@
 using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
+using Npgsql;
+using SocialMedia.Tests.Infrastructure;
 
 namespace SocialMedia.Tests.Api;
 
-/// <summary>The published entry point, started as operators start it: configuration mistakes stop it with one clear line.</summary>
+/// <summary>
+/// The published entry point, started as operators start it (<see cref="ApiProcess"/>: the API's
+/// build output, or the build SOCIALMEDIA_API_DIR names): configuration mistakes stop it with one
+/// clear line, and `migrate` is a command of its own.
+/// </summary>
 public sealed class StartupTests
 {
-    /// <summary>
-    /// The published entry point with <paramref name="environment"/> and nothing of the test runner's
-    /// own settings: no secret or connection string, not Lambda mode, no exporter, no log levels.
-    /// </summary>
-    private static ProcessStartInfo ApiProcess(Dictionary<string, string?> environment, params string[] arguments)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "SocialMedia.Api.dll") },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        string[] inherited = ["Jwt__", "ConnectionStrings__", "AWS_LAMBDA_", "OTEL_", "Logging__"];
-        foreach (var key in info.Environment.Keys.Where(k => k == "DOTNET_ENVIRONMENT" || inherited.Any(prefix => k.StartsWith(prefix, StringComparison.Ordinal))).ToList())
-        {
-            info.Environment.Remove(key);
-        }
-
-        foreach (var (key, value) in environment)
-        {
-            info.Environment[key] = value;
-        }
-
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        return info;
-    }
-
     private static async Task<(int ExitCode, string Stdout, string Stderr)> RunApiAsync(Dictionary<string, string?> environment, params string[] arguments)
     {
-        var info = ApiProcess(environment, arguments);
-        using var process = Process.Start(info)!;
+        using var process = Process.Start(ApiProcess.StartInfo(environment, arguments))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -90,7 +63,7 @@ public sealed class StartupTests
         // first start on every fresh machine, write it unencrypted under $HOME/.aspnet and log a
         // warning (where $HOME is read-only, as in Lambda, keep it in memory and warn at each start).
         var home = Directory.CreateTempSubdirectory("socialmedia-home-");
-        var info = ApiProcess(new()
+        var info = ApiProcess.StartInfo(new Dictionary<string, string?>
         {
             ["HOME"] = home.FullName,
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
@@ -135,21 +108,15 @@ public sealed class StartupTests
     public async Task A_migration_that_fails_stops_migrate_and_says_which_and_why()
     {
         // A database someone prepared by hand: a users table that is not the one the first migration creates.
-        var postgres = await SocialMedia.Tests.Infrastructure.TestInfrastructure.GetPostgresAsync();
-        var connectionString = await postgres.CreateDatabaseAsync();
-        await using (var connection = new Npgsql.NpgsqlConnection(connectionString))
-        {
-            await connection.OpenAsync();
-            await using var command = new Npgsql.NpgsqlCommand("CREATE TABLE users (name text)", connection);
-            await command.ExecuteNonQueryAsync();
-        }
+        var postgres = await TestInfrastructure.GetPostgresAsync();
+        var connectionString = await postgres.CreateEmptyDatabaseAsync();
+        await ExecuteAsync(connectionString, "CREATE TABLE users (name text)");
 
         var (exitCode, stdout, stderr) = await RunApiAsync(
             new()
             {
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
                 ["ConnectionStrings__socialdb"] = connectionString,
-                ["Jwt__Secret"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)),
             },
             "migrate");
 
@@ -158,5 +125,88 @@ public sealed class StartupTests
         Assert.Matches(@"Applying \d+ migration\(s\): \d+_", output);
         Assert.Contains("Database migration failed", output, StringComparison.Ordinal);
         Assert.Contains("42P07: relation \"users\" already exists", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MigrateNeedsOnlyTheConnectionStringAndAppliesEachMigrationOnce()
+    {
+        var postgres = await TestInfrastructure.GetPostgresAsync();
+        var connectionString = await postgres.CreateEmptyDatabaseAsync();
+        var environment = new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["ConnectionStrings__socialdb"] = connectionString,
+        };
+
+        var first = await RunApiAsync(environment, "migrate");
+        var second = await RunApiAsync(environment, "migrate");
+
+        Assert.True(first.ExitCode == 0, first.Stdout + first.Stderr);
+        Assert.Matches(@"Applying 1 migration\(s\): \d+_InitialCreate", first.Stdout);
+        Assert.Contains("Database migrated", first.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"(?m)^(fail|crit|warn):", first.Stdout);
+        Assert.Equal("", first.Stderr);
+        Assert.True(second.ExitCode == 0, second.Stdout + second.Stderr);
+        Assert.Contains("Applying 0 migration(s)", second.Stdout, StringComparison.Ordinal);
+        Assert.Equal(1L, await ScalarAsync(connectionString, "SELECT count(*) FROM \"__EFMigrationsHistory\""));
+        Assert.Equal(true, await ScalarAsync(connectionString, "SELECT to_regclass('posts') IS NOT NULL"));
+    }
+
+    [Fact]
+    public async Task MigrateWithoutAConnectionStringSaysSoInOneLine()
+    {
+        var (exitCode, _, stderr) = await RunApiAsync(new() { ["ASPNETCORE_ENVIRONMENT"] = "Production" }, "migrate");
+
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("ConnectionStrings__socialdb", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheApiDoesNotMigrateAsItStartsEvenInDevelopment()
+    {
+        var postgres = await TestInfrastructure.GetPostgresAsync();
+        var connectionString = await postgres.CreateEmptyDatabaseAsync();
+        var info = ApiProcess.StartInfo(new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+            ["ConnectionStrings__socialdb"] = connectionString,
+            ["Storage__CreateBucketOnStartup"] = "false",
+        });
+        using var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line && !line.Contains("Now listening on:", StringComparison.Ordinal))
+            {
+            }
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        Assert.Equal("", await stderr);
+        Assert.Equal(false, await ScalarAsync(connectionString, "SELECT to_regclass('\"__EFMigrationsHistory\"') IS NOT NULL"));
+        Assert.Equal(0L, await ScalarAsync(connectionString, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"));
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<object?> ScalarAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
     }
 }

@@ -98,6 +98,25 @@ public sealed class ContainersModeModelTests
     }
 
     [Fact]
+    public async Task TheApiStartsOnlyOnceItsOwnMigrateCommandHasCompleted()
+    {
+        using var args = new AppHostArgs("Containers");
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.SocialMedia_AppHost>(args.Args);
+        var api = Assert.IsType<ProjectResource>(builder.Resources.Single(r => r.Name == "api"));
+        var migrations = Assert.IsType<ProjectResource>(builder.Resources.Single(r => r.Name == "migrations"));
+
+        Assert.Equal(api.GetProjectMetadata().ProjectPath, migrations.GetProjectMetadata().ProjectPath);
+        Assert.Contains(api.Annotations.OfType<WaitAnnotation>(), w => w.Resource == migrations && w.WaitType == WaitType.WaitForCompletion);
+        Assert.Contains(migrations.Annotations.OfType<WaitAnnotation>(), w => w.Resource.Name == "socialdb");
+        var arguments = await ExecutionConfigurationBuilder.Create(migrations).WithArgumentsConfig()
+            .BuildAsync(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Publish), NullLogger.Instance, CancellationToken.None);
+        Assert.Equal(["migrate"], arguments.Arguments.Select(a => a.Value));
+        var configuration = await ExecutionConfigurationBuilder.Create(migrations).WithEnvironmentVariablesConfig()
+            .BuildAsync(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Publish), NullLogger.Instance, CancellationToken.None);
+        Assert.Equal("{socialdb.connectionString}", configuration.EnvironmentVariables.ToDictionary()["ConnectionStrings__socialdb"]);
+    }
+
+    [Fact]
     public async Task ContainersModeHasHealthChecksOnEveryServiceTheApiWaitsFor()
     {
         using var args = new AppHostArgs("Containers");

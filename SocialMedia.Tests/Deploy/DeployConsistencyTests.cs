@@ -337,10 +337,9 @@ public sealed partial class DeployConsistencyTests(DeployConsistencyTests.ApiRou
             protected override void ConfigureWebHost(IWebHostBuilder builder)
             {
                 builder.UseEnvironment("Production");
-                // Enough configuration to start; Production with no migration touches no database.
+                // Enough configuration to start; Production touches no database at start.
                 builder.UseSetting("ConnectionStrings:socialdb", "Host=127.0.0.1;Database=unused");
                 builder.UseSetting("Jwt:Secret", "deploy-consistency-0123456789abcdefghijkl");
-                builder.UseSetting("Database:MigrateOnStartup", "false");
             }
         }
     }

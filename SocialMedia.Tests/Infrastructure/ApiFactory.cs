@@ -6,13 +6,26 @@ namespace SocialMedia.Tests.Infrastructure;
 /// <summary>
 /// The real API (its whole HTTP pipeline) on a fresh database and bucket of its own, against the
 /// shared PostgreSQL and s3rver. One per test class; tests inside a class make their own users
-/// and posts, so they do not depend on each other or on order.
+/// and posts, so they do not depend on each other or on order. The database is migrated before
+/// the API starts, as <c>migrate</c> does before a release.
+/// <para>
+/// In the test process (WebApplicationFactory) by default. With SOCIALMEDIA_API_DIR naming a
+/// published build (<see cref="ApiProcess"/>), the API runs as that build's own process on a free
+/// port, with the same settings, and <see cref="CreateClient"/> talks to it: the black-box tests
+/// run unchanged against the Native AOT executable. Tests that read the API's services or logs
+/// need it in-process (<see cref="TestHost.InProcessOnly"/>).
+/// </para>
 /// </summary>
-public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
+public class ApiFactory : IAsyncLifetime
 {
     public const string JwtSecret = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
     public const string JwtIssuer = "social-media-api";
     public const string JwtAudience = "social-media-api";
+
+    private InProcessApi? _inProcess;
+    private ApiProcess? _process;
+    private SocketsHttpHandler? _handler;
+    private Uri? _address;
 
     public string ConnectionString { get; private set; } = "";
 
@@ -20,21 +33,56 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public S3rverServer S3 { get; private set; } = null!;
 
+    /// <summary>The API's services; only for an API in the test process.</summary>
+    public IServiceProvider Services => _inProcess?.Services
+        ?? throw new InvalidOperationException($"The API runs out of process ({ApiProcess.Directory}): a test that reads its services needs the trait {TestHost.Trait}={TestHost.InProcessOnly}.");
+
     /// <summary>Settings on top of the defaults below; a subclass changes limits and the like.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> ExtraSettings => [];
 
-    public async Task InitializeAsync()
+    /// <summary>False for an API that must find no database of its own.</summary>
+    protected virtual bool CreatesDatabase => true;
+
+    protected virtual string EnvironmentName => "Development";
+
+    /// <summary>True for an API whose services or logs the tests read: in the test process whatever SOCIALMEDIA_API_DIR says.</summary>
+    protected virtual bool InProcessOnly => false;
+
+    /// <summary>For what must run once the database exists and before the API starts.</summary>
+    protected virtual Task BeforeStartAsync() => Task.CompletedTask;
+
+    /// <summary>For an in-process API: more than settings (a log collector, say).</summary>
+    protected virtual void ConfigureInProcess(IWebHostBuilder builder)
     {
-        var postgres = await TestInfrastructure.GetPostgresAsync();
-        ConnectionString = await postgres.CreateDatabaseAsync();
-        S3 = await TestInfrastructure.GetS3Async();
     }
 
-    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    public async Task InitializeAsync()
     {
-        builder.UseEnvironment("Development");
+        S3 = await TestInfrastructure.GetS3Async();
+        if (CreatesDatabase)
+        {
+            ConnectionString = await (await TestInfrastructure.GetPostgresAsync()).CreateDatabaseAsync();
+        }
+
+        await BeforeStartAsync();
+        var settings = Settings();
+        if (ApiProcess.PublishedDirectory is null || InProcessOnly)
+        {
+            _inProcess = new InProcessApi(this, settings);
+            return;
+        }
+
+        // Environment variables spell a section separator as "__".
+        var environment = settings.ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value);
+        environment["ASPNETCORE_ENVIRONMENT"] = EnvironmentName;
+        environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        _process = ApiProcess.Start(environment);
+        _address = await _process.Listening.WaitAsync(TimeSpan.FromSeconds(90));
+        _handler = new SocketsHttpHandler { AllowAutoRedirect = false };
+    }
+
+    private Dictionary<string, string?> Settings()
+    {
         var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:socialdb"] = ConnectionString,
@@ -44,7 +92,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["AWS_ACCESS_KEY_ID"] = S3rverServer.AccessKey,
             ["AWS_SECRET_ACCESS_KEY"] = S3rverServer.SecretKey,
             ["AWS_REGION"] = S3rverServer.Region,
-            // Every test request comes from the same (absent) address: limits are tested on their own.
+            // Every test request comes from the same address: limits are tested on their own.
             ["RateLimits:RegistrationsPerHour"] = "0",
             ["RateLimits:LoginFailuresPerMinute"] = "0",
         };
@@ -53,9 +101,43 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             settings[key] = value;
         }
 
-        foreach (var (key, value) in settings)
+        return settings;
+    }
+
+    /// <summary>A client of the API, wherever it runs; relative URLs, as a frontend has them.</summary>
+    public HttpClient CreateClient() =>
+        _process is null
+            ? (_inProcess ?? throw new InvalidOperationException("The API has not started yet.")).CreateClient()
+            : new HttpClient(_handler!, disposeHandler: false) { BaseAddress = _address };
+
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+
+    public virtual async ValueTask DisposeAsync()
+    {
+        if (_inProcess is not null)
         {
-            builder.UseSetting(key, value);
+            await _inProcess.DisposeAsync();
+        }
+
+        if (_process is not null)
+        {
+            await _process.DisposeAsync();
+        }
+
+        _handler?.Dispose();
+    }
+
+    private sealed class InProcessApi(ApiFactory api, IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment(api.EnvironmentName);
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
+
+            api.ConfigureInProcess(builder);
         }
     }
 }

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using SocialMedia.Api.Database;
 
 namespace SocialMedia.Tests.Infrastructure;
 
@@ -63,8 +65,20 @@ public sealed class PostgresServer
         using var watchdog = Process.Start(new ProcessStartInfo("setsid", ["sh", "-c", script]) { UseShellExecute = false });
     }
 
-    /// <summary>A new, empty database; the API migrates it at start (Development).</summary>
+    /// <summary>
+    /// A new database with the API's schema, applied by the API's own migration code from the
+    /// script it carries: what <c>SocialMedia.Api migrate</c> does before every start.
+    /// </summary>
     public async Task<string> CreateDatabaseAsync()
+    {
+        var connectionString = await CreateEmptyDatabaseAsync();
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await new Migrations(dataSource, NullLogger<Migrations>.Instance).ApplyAsync(CancellationToken.None);
+        return connectionString;
+    }
+
+    /// <summary>A new, empty database: no schema, no migrations history.</summary>
+    public async Task<string> CreateEmptyDatabaseAsync()
     {
         var name = "t_" + Guid.NewGuid().ToString("N");
         await using (var connection = new NpgsqlConnection(_adminConnectionString))

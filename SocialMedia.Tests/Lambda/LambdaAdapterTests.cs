@@ -9,6 +9,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using SocialMedia.Api.Database;
 using SocialMedia.Api.Infrastructure;
 using SocialMedia.Hosting.Lambda;
 using SocialMedia.Tests.Infrastructure;
@@ -38,7 +39,7 @@ public sealed class EchoLambdaApp : IAsyncLifetime
         builder.Configuration.AddInMemoryCollection([
             new(LambdaHostingOptions.RuntimeApiVariable, Runtime.RuntimeApi),
             new("Jwt:Secret", ApiFactory.JwtSecret),
-            // Registered for the bearer handler's revocation check; never connected to here.
+            // The auth setup brings its store, which needs a data source; never connected to here.
             new("ConnectionStrings:socialdb", "Host=127.0.0.1;Port=1;Database=unused"),
         ]);
         builder.AddDatabase();
@@ -113,6 +114,7 @@ public sealed class EchoLambdaApp : IAsyncLifetime
 /// API Gateway's event rules, each a pitfall users of the AWS package reported
 /// (aws/aws-lambda-dotnet issue numbers in the names' comments).
 /// </summary>
+[Trait(TestHost.Trait, TestHost.InProcessOnly)]
 public sealed class LambdaAdapterTests(EchoLambdaApp echo) : IClassFixture<EchoLambdaApp>
 {
     private static JsonNode V1(string path, string method = "GET")

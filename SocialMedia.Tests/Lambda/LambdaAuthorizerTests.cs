@@ -19,7 +19,7 @@ public sealed class AuthorizerFunctionsFixture : LambdaFunctionFixture
 {
     public LambdaRuntimeEmulator AuthorizerRuntime { get; private set; } = null!;
 
-    public LambdaFunctionProcess Authorizer { get; private set; } = null!;
+    public ApiProcess Authorizer { get; private set; } = null!;
 
     public OtlpReceiver AuthorizerOtlp { get; private set; } = null!;
 
@@ -33,9 +33,8 @@ public sealed class AuthorizerFunctionsFixture : LambdaFunctionFixture
         var environment = Environment();
         environment["AWS_LAMBDA_RUNTIME_API"] = AuthorizerRuntime.RuntimeApi;
         environment["_HANDLER"] = "authorizer";
-        environment["Database__MigrateOnStartup"] = "false";
         environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = AuthorizerOtlp.Endpoint;
-        Authorizer = LambdaFunctionProcess.Start(environment);
+        Authorizer = ApiProcess.Start(environment);
     }
 
     public override async Task DisposeAsync()

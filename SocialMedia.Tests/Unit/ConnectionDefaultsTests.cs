@@ -1,5 +1,5 @@
 using Npgsql;
-using SocialMedia.Api.Infrastructure;
+using SocialMedia.Api.Database;
 
 namespace SocialMedia.Tests.Unit;
 
@@ -8,7 +8,7 @@ public sealed class ConnectionDefaultsTests
     [Fact]
     public void A_connection_string_gets_no_reset_on_close_and_auto_prepare()
     {
-        var builder = new NpgsqlConnectionStringBuilder(DatabaseServiceCollectionExtensions.WithPoolingDefaults("Host=db;Database=social;Username=app"));
+        var builder = new NpgsqlConnectionStringBuilder(DatabaseSetup.WithPoolingDefaults("Host=db;Database=social;Username=app"));
         Assert.True(builder.NoResetOnClose);
         Assert.True(builder.MaxAutoPrepare > 0);
         Assert.Equal("db", builder.Host);
@@ -19,7 +19,7 @@ public sealed class ConnectionDefaultsTests
     [InlineData("Host=db;noresetonclose=false;MaxAutoPrepare=0")]
     public void Settings_the_connection_string_makes_itself_are_kept(string connectionString)
     {
-        var builder = new NpgsqlConnectionStringBuilder(DatabaseServiceCollectionExtensions.WithPoolingDefaults(connectionString));
+        var builder = new NpgsqlConnectionStringBuilder(DatabaseSetup.WithPoolingDefaults(connectionString));
         Assert.False(builder.NoResetOnClose);
         Assert.Equal(0, builder.MaxAutoPrepare);
     }

@@ -2,12 +2,12 @@
 -- (the new id, the time, no image), bench_*() functions from seed.sql make it in the database.
 -- protocol: prepared
 
-SELECT EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = :jti);
-
--- The row, and its author for the response, in one statement.
-WITH inserted AS (
+-- One statement: the token's revocation lookup, the row (written only for a live token) and its
+-- author for the response.
+WITH t AS (SELECT EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = :jti) AS revoked), inserted AS (
     INSERT INTO posts (id, user_id, content, image_key, created_at, updated_at)
-    VALUES (bench_new_id(), :user_id, :content, bench_null(), bench_now(), bench_now())
+    SELECT bench_new_id(), :user_id, :content, bench_null(), bench_now(), bench_now() FROM t WHERE NOT t.revoked
     RETURNING user_id
 )
-SELECT u.username, u.avatar_url FROM users u JOIN inserted i ON u.id = i.user_id;
+SELECT t.revoked, u.username, u.avatar_url
+FROM t LEFT JOIN (inserted i JOIN users u ON u.id = i.user_id) ON TRUE;

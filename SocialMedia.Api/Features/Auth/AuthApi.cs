@@ -1,11 +1,7 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using SocialMedia.Api.Common;
-using SocialMedia.Api.Data;
-using SocialMedia.Api.Data.Configurations;
 using SocialMedia.Api.Features.Users;
+using SocialMedia.Api.Infrastructure;
 
 namespace SocialMedia.Api.Features.Auth;
 
@@ -18,6 +14,7 @@ public static class AuthApi
         group.MapPost("/register", Register)
             .RequireRateLimiting(RateLimiting.Registration)
             .WithSummary("Create an account and sign in")
+            .ProducesHeader(StatusCodes.Status201Created, "Location", "The new account's URL: /api/v1/auth/me.")
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
@@ -35,7 +32,6 @@ public static class AuthApi
 
         group.MapGet("/me", Me)
             .RequireAuthorization()
-            .ChecksRevocationWithItsQuery()
             .WithSummary("The caller's own account")
             .ProducesProblem(StatusCodes.Status401Unauthorized);
 
@@ -43,7 +39,7 @@ public static class AuthApi
     }
 
     internal static async Task<Results<Created<TokenResponse>, ProblemHttpResult>> Register(
-        RegisterRequest request, SocialDbContext db, TokenService tokens, TimeProvider clock, CancellationToken cancellationToken)
+        RegisterRequest request, AuthStore auth, TokenService tokens, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = request.Validate();
         if (!errors.IsEmpty)
@@ -53,65 +49,34 @@ public static class AuthApi
 
         var email = request.Email!;
         var username = request.Username!;
-        var emailKey = email.ToLowerInvariant();
-        var usernameKey = username.ToLowerInvariant();
-
-        // Reports both fields when both are taken; the unique indexes below stay the real guard.
-        var (context, ct) = (db, cancellationToken); // locals, not parameters, in a query: see SocialDbContext
-        var taken = await context.Users.AsNoTracking()
-            .Where(u => u.Email.ToLower() == emailKey || u.Username.ToLower() == usernameKey)
-            .Select(u => new TakenName(u.Email, u.Username))
-            .ToListAsync(ct);
-        var conflicts = new ValidationErrors();
-        if (taken.Exists(u => u.Email.Equals(email, StringComparison.OrdinalIgnoreCase)))
+        var now = clock.UtcNowMilliseconds();
+        var account = new NewAccount(
+            Guid.CreateVersion7(), email, email.ToLowerInvariant(), username, username.ToLowerInvariant(),
+            PasswordHasher.Hash(request.Password!), request.Bio, now);
+        var result = await auth.RegisterAsync(account, cancellationToken);
+        if (result.Outcome == RegisterOutcome.Taken)
         {
-            conflicts.Add("email", "is already taken");
-        }
+            // Both fields when both are taken.
+            var conflicts = new ValidationErrors();
+            if (result.EmailTaken)
+            {
+                conflicts.Add("email", "is already taken");
+            }
 
-        if (taken.Exists(u => u.Username.Equals(username, StringComparison.OrdinalIgnoreCase)))
-        {
-            conflicts.Add("username", "is already taken");
-        }
+            if (result.UsernameTaken)
+            {
+                conflicts.Add("username", "is already taken");
+            }
 
-        if (!conflicts.IsEmpty)
-        {
             return Problems.Conflict("The email or username is already taken.", conflicts.ToDictionary());
         }
 
-        var now = clock.UtcNowMilliseconds();
-        var user = new User
-        {
-            Id = Guid.CreateVersion7(),
-            Email = email,
-            Username = username,
-            PasswordDigest = PasswordHasher.Hash(request.Password!),
-            Bio = request.Bio,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-        db.Users.Add(user);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
-        {
-            // A retried INSERT whose first attempt committed (its answer lost with the connection)
-            // meets its own row: this account was created. Otherwise a concurrent registration of
-            // the same name or email won the race.
-            var created = await db.QueryAsync("SELECT 1 FROM users WHERE id = $1", [HandWrittenSql.Uuid(user.Id)], _ => true, cancellationToken);
-            if (created.Count == 0)
-            {
-                var field = unique.ConstraintName == UserConfiguration.EmailUniqueIndex ? "email" : "username";
-                return Problems.Conflict("The email or username is already taken.", new Dictionary<string, string[]> { [field] = ["is already taken"] });
-            }
-        }
-
-        return TypedResults.Created("/api/v1/auth/me", TokenResponse.From(tokens.Issue(user.Id), MeResponse.From(user)));
+        var me = new MeResponse(account.Id, username, request.Bio, null, now, email, now);
+        return TypedResults.Created("/api/v1/auth/me", TokenResponse.From(tokens.Issue(account.Id), me));
     }
 
     internal static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Login(
-        LoginRequest request, HttpContext httpContext, SocialDbContext db, TokenService tokens, LoginThrottle throttle, CancellationToken cancellationToken)
+        LoginRequest request, HttpContext httpContext, AuthStore auth, TokenService tokens, LoginThrottle throttle, CancellationToken cancellationToken)
     {
         var address = ClientAddress.Of(httpContext);
         if (throttle.RetryAfter(address) is { } wait)
@@ -126,34 +91,35 @@ public static class AuthApi
             return Problems.Validation(errors.ToDictionary());
         }
 
-        var emailKey = request.Email!.ToLowerInvariant();
-        var (context, ct) = (db, cancellationToken); // locals, not parameters, in a query: see SocialDbContext
-        var user = await context.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Email.ToLower() == emailKey, ct);
+        var account = await auth.FindByEmailAsync(request.Email!.ToLowerInvariant(), cancellationToken);
         // Over-long passwords never match: bcrypt would compare only their first 72 bytes.
-        var passwordOk = RegisterRequest.IsValidPassword(request.Password) & PasswordHasher.Verify(request.Password!, user?.PasswordDigest);
-        if (user is null || !passwordOk)
+        var passwordOk = RegisterRequest.IsValidPassword(request.Password) & PasswordHasher.Verify(request.Password!, account?.PasswordDigest);
+        if (account is null || !passwordOk)
         {
             throttle.RecordFailure(address);
             return Problems.Unauthorized("The email or password is incorrect.");
         }
 
-        return TypedResults.Ok(TokenResponse.From(tokens.Issue(user.Id), MeResponse.From(user)));
+        return TypedResults.Ok(TokenResponse.From(tokens.Issue(account.Account.Id), account.Account));
     }
 
-    internal static async Task<NoContent> Logout(ClaimsPrincipal principal, TokenRevocations revocations, CancellationToken cancellationToken)
+    internal static async Task<Results<NoContent, ProblemHttpResult>> Logout(
+        HttpContext httpContext, AuthStore auth, TimeProvider clock, CancellationToken cancellationToken)
     {
-        // The bearer handler accepted the token, so it has both claims.
-        await revocations.RevokeAsync(principal.FindTokenId()!, principal.FindTokenExpiry()!.Value, cancellationToken);
-        return TypedResults.NoContent();
+        // The bearer handler accepted the token, so it has an id and an expiry.
+        var caller = httpContext.User.GetCaller();
+        var revoked = await auth.RevokeAsync(caller.TokenId, httpContext.User.FindTokenExpiry()!.Value, clock.UtcNowMilliseconds(), cancellationToken);
+        return revoked ? TypedResults.NoContent() : RevokedToken.Refuse(httpContext);
     }
 
-    internal static async Task<Results<Ok<MeResponse>, ProblemHttpResult>> Me(ClaimsPrincipal principal, SocialDbContext db, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<MeResponse>, ProblemHttpResult>> Me(HttpContext httpContext, AuthStore auth, CancellationToken cancellationToken)
     {
-        var id = principal.GetUserId();
-        var (context, ct) = (db, cancellationToken); // locals, not parameters, in a query: see SocialDbContext
-        var user = await context.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, ct);
-        return user is null
-            ? Problems.Unauthorized("The account of this token no longer exists.")
-            : TypedResults.Ok(MeResponse.From(user));
+        var me = await auth.MeAsync(httpContext.User.GetCaller(), cancellationToken);
+        return me.Outcome switch
+        {
+            MeOutcome.Found => TypedResults.Ok(me.Account!),
+            MeOutcome.Revoked => RevokedToken.Refuse(httpContext),
+            _ => Problems.Unauthorized("The account of this token no longer exists."),
+        };
     }
 }

@@ -14,6 +14,7 @@ public sealed partial record RegisterRequest(string? Email, string? Password, st
     public const int MinPasswordBytes = 8;
     public const int MaxPasswordBytes = 72; // bcrypt ignores whatever follows the 72nd byte
     public const int MaxBioLength = 500;
+    public const string UsernameRegex = "^[A-Za-z0-9_]{3,50}$";
 
     public ValidationErrors Validate()
     {
@@ -60,7 +61,7 @@ public sealed partial record RegisterRequest(string? Email, string? Password, st
     public static bool IsValidPassword(string? password) =>
         password is not null && Encoding.UTF8.GetByteCount(password) is >= MinPasswordBytes and <= MaxPasswordBytes;
 
-    [GeneratedRegex("^[A-Za-z0-9_]{3,50}$")]
+    [GeneratedRegex(UsernameRegex)]
     private static partial Regex UsernamePattern();
 }
 
@@ -87,6 +88,3 @@ public sealed record TokenResponse(string Token, string TokenType, DateTime Expi
 {
     public static TokenResponse From(IssuedToken token, MeResponse user) => new(token.Token, "Bearer", token.ExpiresAt, user);
 }
-
-/// <summary>An email and username already registered (a top-level type: EF's query precompiler cannot resolve nested ones).</summary>
-internal sealed record TakenName(string Email, string Username);

@@ -7,13 +7,13 @@ namespace SocialMedia.Api.Features.Auth;
 
 /// <summary>
 /// <c>_HANDLER=authorizer</c>: the API Gateway Lambda authorizer, validating with the very code the
-/// API's bearer handler uses (<see cref="TokenService"/> and <see cref="TokenRevocations"/>).
+/// API uses (<see cref="TokenService"/>, and <see cref="AuthStore"/> for revocation).
 /// A valid token gets an Allow policy for every method of the API's stage, wildcarded, so one
 /// cached answer serves all routes; anything else gets the error "Unauthorized", which API
 /// Gateway turns into a 401. The API checks the token again itself: a token revoked while an
 /// Allow sits in the authorizer cache is still refused there.
 /// </summary>
-internal sealed class LambdaAuthorizer(TokenService tokens, TokenRevocations revocations, ILogger<LambdaAuthorizer> logger) : ILambdaHandler
+internal sealed class LambdaAuthorizer(TokenService tokens, AuthStore auth, ILogger<LambdaAuthorizer> logger) : ILambdaHandler
 {
     /// <summary>The <c>_HANDLER</c> value of the authorizer function (deploy/ sets it).</summary>
     public const string HandlerName = "authorizer";
@@ -38,7 +38,7 @@ internal sealed class LambdaAuthorizer(TokenService tokens, TokenRevocations rev
             throw Deny(activity, "invalid token");
         }
 
-        if (await revocations.IsRevokedAsync(check.Jti!, cancellationToken))
+        if (await auth.IsRevokedAsync(check.Jti!, cancellationToken))
         {
             throw Deny(activity, "revoked token");
         }

@@ -5,5 +5,3 @@ namespace SocialMedia.Api.Features.Comments;
 public sealed record CommentResponse(Guid Id, Guid PostId, string Content, AuthorResponse Author, DateTime CreatedAt, DateTime UpdatedAt);
 
 public sealed record CreateCommentRequest(string? Content);
-
-internal sealed record InsertedComment(string Username, string? AvatarUrl);

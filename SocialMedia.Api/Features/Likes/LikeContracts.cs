@@ -5,5 +5,3 @@ namespace SocialMedia.Api.Features.Likes;
 public sealed record LikeStateResponse(Guid PostId, bool Liked, int LikesCount);
 
 public sealed record LikeResponse(AuthorResponse User, DateTime CreatedAt);
-
-internal sealed record LikeOutcome(int LikesCount, int Inserted);

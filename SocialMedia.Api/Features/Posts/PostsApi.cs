@@ -1,35 +1,33 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using SocialMedia.Api.Common;
-using SocialMedia.Api.Data;
 using SocialMedia.Api.Features.Auth;
 using SocialMedia.Api.Features.Images;
+using SocialMedia.Api.Infrastructure;
 
 namespace SocialMedia.Api.Features.Posts;
 
 public static class PostsApi
 {
+    public static IServiceCollection AddPosts(this IServiceCollection services) => services.AddSingleton<PostStore>();
+
     public static RouteGroupBuilder MapPosts(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/posts").WithTags("Posts").InFunctionGroup(FunctionGroup.Posts);
 
         group.MapGet("", List)
             .RequireAuthorization(AuthorizationPolicies.OptionalBearer)
-            .ChecksRevocationWithItsQuery()
             .WithSummary("The timeline, newest first; author_id narrows it to one author")
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
         group.MapPost("", Create)
             .RequireAuthorization()
             .WithSummary("Publish a post, optionally with an image uploaded through upload-url")
+            .ProducesHeader(StatusCodes.Status201Created, "Location", "The new post's URL: /api/v1/posts/{id}.")
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
         group.MapGet("/{id:guid}", Get)
             .RequireAuthorization(AuthorizationPolicies.OptionalBearer)
-            .ChecksRevocationWithItsQuery()
             .WithSummary("One post")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -56,11 +54,11 @@ public static class PostsApi
 
     internal static async Task<Results<Ok<Page<PostResponse>>, ProblemHttpResult>> List(
         [AsParameters] PageQuery query, [FromQuery(Name = "author_id")] string? authorId, HttpContext httpContext,
-        SocialDbContext db, ImageStorage images, CancellationToken cancellationToken)
+        PostStore posts, AuthStore auth, ImageStorage images, CancellationToken cancellationToken)
     {
         if (!query.TryParse(out var page, out var problem))
         {
-            return problem!;
+            return await auth.UnlessRevokedAsync(httpContext, problem!);
         }
 
         Guid? author = null;
@@ -68,99 +66,74 @@ public static class PostsApi
         {
             if (!Guid.TryParse(authorId, out var parsed))
             {
-                return Problems.Validation("author_id", "must be a user id (UUID)");
+                return await auth.UnlessRevokedAsync(httpContext, Problems.Validation("author_id", "must be a user id (UUID)"));
             }
 
             author = parsed;
         }
 
-        var rows = await db.PageAsync(author, page, httpContext.User.FindUserId(), httpContext.Features.Get<DeferredRevocationCheck>(), cancellationToken);
-        return TypedResults.Ok(Page<PostResponse>.From(rows, page.Limit, r => r.Position, r => r.ToResponse(images)));
+        var result = await posts.PageAsync(author, page, httpContext.User.FindCaller(), cancellationToken);
+        return result.Revoked
+            ? RevokedToken.Refuse(httpContext)
+            : TypedResults.Ok(Page<PostResponse>.From(result.Rows, page.Limit, r => r.Position, r => r.ToResponse(images)));
     }
 
     internal static async Task<Results<Ok<PostResponse>, ProblemHttpResult>> Get(
-        Guid id, ClaimsPrincipal principal, SocialDbContext db, ImageStorage images, CancellationToken cancellationToken)
+        Guid id, HttpContext httpContext, PostStore posts, ImageStorage images, CancellationToken cancellationToken)
     {
-        var row = await db.FindRowAsync(id, principal.FindUserId(), cancellationToken);
-        return row is null ? Problems.NotFound("The post does not exist.") : TypedResults.Ok(row.ToResponse(images));
+        var result = await posts.FindAsync(id, httpContext.User.FindCaller(), cancellationToken);
+        return result.Outcome switch
+        {
+            PostOutcome.Done => TypedResults.Ok(result.Row!.ToResponse(images)),
+            PostOutcome.Revoked => RevokedToken.Refuse(httpContext),
+            _ => Problems.NotFound("The post does not exist."),
+        };
     }
 
     internal static async Task<Results<Created<PostResponse>, ProblemHttpResult>> Create(
-        CreatePostRequest request, ClaimsPrincipal principal, SocialDbContext db, ImageStorage images, TimeProvider clock, CancellationToken cancellationToken)
+        CreatePostRequest request, HttpContext httpContext, PostStore posts, AuthStore auth, ImageStorage images, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
-        var userId = principal.GetUserId();
+        var caller = httpContext.User.GetCaller();
         var errors = new ValidationErrors();
         if (!TextContent.IsValid(request.Content))
         {
             errors.Add("content", TextContent.Rule);
         }
 
-        if (request.ImageKey is not null && await CheckImageKeyAsync(request.ImageKey, userId, images, cancellationToken) is { } imageError)
+        if (request.ImageKey is not null && await CheckImageKeyAsync(request.ImageKey, caller.UserId, images, cancellationToken) is { } imageError)
         {
             errors.Add("image_key", imageError);
         }
 
         if (!errors.IsEmpty)
         {
-            return Problems.Validation(errors.ToDictionary());
+            return await auth.UnlessRevokedAsync(httpContext, Problems.Validation(errors.ToDictionary()));
         }
 
-        var id = Guid.CreateVersion7();
-        var now = clock.UtcNowMilliseconds();
-        List<PostAuthor> author;
-        try
+        var post = new NewPost(Guid.CreateVersion7(), caller, request.Content!, request.ImageKey, clock.UtcNowMilliseconds());
+        var result = await posts.CreateAsync(post, cancellationToken);
+        switch (result.Outcome)
         {
-            // The row and its author in one round trip (the counters start at their defaults, 0).
-            author = await db.QueryAsync(
-                """
-                WITH inserted AS (
-                    INSERT INTO posts (id, user_id, content, image_key, created_at, updated_at)
-                    VALUES ($1, $2, $3, $4, $5, $5)
-                    RETURNING user_id
-                )
-                SELECT u.username, u.avatar_url FROM users u JOIN inserted i ON u.id = i.user_id
-                """,
-                [HandWrittenSql.Uuid(id), HandWrittenSql.Uuid(userId), HandWrittenSql.Text(request.Content), HandWrittenSql.Text(request.ImageKey), HandWrittenSql.Time(now)],
-                r => new PostAuthor(r.GetString(0), r.GetNullableString(1)),
-                cancellationToken);
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
-            // Our own first attempt, committed before its answer was lost; otherwise another post
-            // holds the image.
-            author = await db.AuthorOfOwnRowAsync(OwnRow.Post, id, userId, (name, avatar) => new PostAuthor(name, avatar), cancellationToken);
-            if (author.Count == 0)
-            {
+            case PostOutcome.Revoked:
+                return RevokedToken.Refuse(httpContext);
+            case PostOutcome.ImageKeyTaken:
                 return ImageKeyTaken();
-            }
+            case PostOutcome.AccountGone:
+                return Problems.Unauthorized("The account of this token no longer exists.");
+            default:
+                var author = result.Author!;
+                var response = new PostResponse(post.Id, post.Content, post.ImageKey is null ? null : images.UrlOf(post.ImageKey), post.ImageKey,
+                    0, 0, false, new Users.AuthorResponse(caller.UserId, author.Username, author.AvatarUrl), post.Now, post.Now);
+                return TypedResults.Created($"/api/v1/posts/{post.Id}", response);
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
-        {
-            // A signature-valid token whose account is gone (a reset development database, say).
-            return Problems.Unauthorized("The account of this token no longer exists.");
-        }
-
-        var response = new PostResponse(id, request.Content!, request.ImageKey is null ? null : images.UrlOf(request.ImageKey), request.ImageKey,
-            0, 0, false, new Users.AuthorResponse(userId, author[0].Username, author[0].AvatarUrl), now, now);
-        return TypedResults.Created($"/api/v1/posts/{id}", response);
     }
 
     internal static async Task<Results<Ok<PostResponse>, ProblemHttpResult>> Update(
-        Guid id, UpdatePostRequest request, ClaimsPrincipal principal, SocialDbContext db, ImageStorage images, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, UpdatePostRequest request, HttpContext httpContext, PostStore posts, ImageStorage images, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
-        var userId = principal.GetUserId();
-        var (context, postId, ct) = (db, id, cancellationToken); // locals, not parameters, in a query: see SocialDbContext
-        var post = await context.Posts.FirstOrDefaultAsync(p => p.Id == postId, ct);
-        if (post is null)
-        {
-            return Problems.NotFound("The post does not exist.");
-        }
-
-        if (post.UserId != userId)
-        {
-            return Problems.Forbidden("Only the author can edit this post.");
-        }
-
+        var caller = httpContext.User.GetCaller();
         var errors = new ValidationErrors();
         if (request.Content is null && !request.HasImageKey)
         {
@@ -172,58 +145,42 @@ public static class PostsApi
             errors.Add("content", TextContent.Rule);
         }
 
-        var replacesImage = request.HasImageKey && request.ImageKey != post.ImageKey;
-        if (replacesImage && request.ImageKey is not null && await CheckImageKeyAsync(request.ImageKey, userId, images, cancellationToken) is { } imageError)
+        if (request.ImageKey is not null && await CheckImageKeyAsync(request.ImageKey, caller.UserId, images, cancellationToken) is { } imageError)
         {
             errors.Add("image_key", imageError);
         }
 
         if (!errors.IsEmpty)
         {
-            return Problems.Validation(errors.ToDictionary());
+            // Someone else's post, or none, is answered as such before what is wrong with the body.
+            var owner = await posts.CheckOwnerAsync(id, caller, cancellationToken);
+            return owner.Outcome == PostOutcome.Done ? Problems.Validation(errors.ToDictionary()) : Refusal(owner.Outcome, httpContext, "edit");
         }
 
-        var oldImage = post.ImageKey;
-        post.Content = request.Content ?? post.Content;
-        if (replacesImage)
+        var result = await posts.UpdateAsync(new PostEdit(id, caller, request.Content, request.HasImageKey, request.ImageKey, clock.UtcNowMilliseconds()), cancellationToken);
+        if (result.Outcome != PostOutcome.Done)
         {
-            post.ImageKey = request.ImageKey;
+            return Refusal(result.Outcome, httpContext, "edit");
         }
 
-        post.UpdatedAt = clock.UtcNowMilliseconds();
-        if (await TrySaveAsync(db, cancellationToken) is { } saveProblem)
-        {
-            return saveProblem;
-        }
-
-        if (replacesImage && oldImage is not null)
+        if (result.ImageKey is { } oldImage && oldImage != result.Row!.ImageKey)
         {
             await images.DeleteQuietlyAsync(oldImage);
         }
 
-        var row = await db.FindRowAsync(id, userId, cancellationToken);
-        return row is null ? Problems.NotFound("The post does not exist.") : TypedResults.Ok(row.ToResponse(images));
+        return TypedResults.Ok(result.Row!.ToResponse(images));
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> Delete(
-        Guid id, ClaimsPrincipal principal, SocialDbContext db, ImageStorage images, CancellationToken cancellationToken)
+        Guid id, HttpContext httpContext, PostStore posts, ImageStorage images, CancellationToken cancellationToken)
     {
-        var userId = principal.GetUserId();
-        // Ownership in the WHERE clause: the check and the delete are one statement.
-        // Likes and comments go with the row through ON DELETE CASCADE.
-        var deleted = await db.QueryAsync(
-            "DELETE FROM posts WHERE id = $1 AND user_id = $2 RETURNING image_key",
-            [HandWrittenSql.Uuid(id), HandWrittenSql.Uuid(userId)],
-            r => r.GetNullableString(0),
-            cancellationToken);
-        if (deleted.Count == 0)
+        var result = await posts.DeleteAsync(id, httpContext.User.GetCaller(), cancellationToken);
+        if (result.Outcome != PostOutcome.Done)
         {
-            return await db.PostExistsAsync(id, cancellationToken)
-                ? Problems.Forbidden("Only the author can delete this post.")
-                : Problems.NotFound("The post does not exist.");
+            return Refusal(result.Outcome, httpContext, "delete");
         }
 
-        if (deleted[0] is { } imageKey)
+        if (result.ImageKey is { } imageKey)
         {
             await images.DeleteQuietlyAsync(imageKey);
         }
@@ -232,8 +189,15 @@ public static class PostsApi
     }
 
     internal static async Task<Results<Created<UploadUrlResponse>, ProblemHttpResult>> CreateUploadUrl(
-        UploadUrlRequest request, ClaimsPrincipal principal, ImageStorage images)
+        UploadUrlRequest request, HttpContext httpContext, AuthStore auth, ImageStorage images, CancellationToken cancellationToken)
     {
+        // No statement of its own to carry the revocation lookup: the lookup is this request's one round trip.
+        var caller = httpContext.User.GetCaller();
+        if (await auth.IsRevokedAsync(caller.TokenId, cancellationToken))
+        {
+            return RevokedToken.Refuse(httpContext);
+        }
+
         var errors = new ValidationErrors();
         if (!ImageRules.TryGetExtension(request.ContentType, out var extension))
         {
@@ -250,10 +214,19 @@ public static class PostsApi
             return Problems.Validation(errors.ToDictionary());
         }
 
-        var ticket = await images.CreateUploadAsync(principal.GetUserId(), request.ContentType!, extension, request.ContentLength!.Value);
+        var ticket = await images.CreateUploadAsync(caller.UserId, request.ContentType!, extension, request.ContentLength!.Value);
         return TypedResults.Created((string?)null, new UploadUrlResponse(
             ticket.UploadUrl, "PUT", new Dictionary<string, string> { ["Content-Type"] = ticket.ContentType }, ticket.ImageKey, ticket.ExpiresAt));
     }
+
+    /// <summary>The answer to a post the caller may not change: a revoked token, no such post, or someone else's.</summary>
+    private static ProblemHttpResult Refusal(PostOutcome outcome, HttpContext httpContext, string verb) => outcome switch
+    {
+        PostOutcome.Revoked => RevokedToken.Refuse(httpContext),
+        PostOutcome.NotOwner => Problems.Forbidden($"Only the author can {verb} this post."),
+        PostOutcome.ImageKeyTaken => ImageKeyTaken(),
+        _ => Problems.NotFound("The post does not exist."),
+    };
 
     private static async Task<string?> CheckImageKeyAsync(string key, Guid userId, ImageStorage images, CancellationToken cancellationToken)
     {
@@ -270,19 +243,6 @@ public static class PostsApi
         };
     }
 
-    private static async Task<ProblemHttpResult?> TrySaveAsync(SocialDbContext db, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return null;
-        }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
-        {
-            return ImageKeyTaken();
-        }
-    }
-
-    // The only unique index a post write can hit: the image belongs to another post.
+    // The only unique index a post write can hit besides its id: the image belongs to another post.
     private static ProblemHttpResult ImageKeyTaken() => Problems.Validation("image_key", "is already used by another post");
 }

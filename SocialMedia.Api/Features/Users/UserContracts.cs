@@ -1,16 +1,10 @@
-using SocialMedia.Api.Data;
-
 namespace SocialMedia.Api.Features.Users;
 
 /// <summary>A user as anyone may see them.</summary>
 public sealed record UserResponse(Guid Id, string Username, string? Bio, string? AvatarUrl, DateTime CreatedAt);
 
 /// <summary>The caller's own account: the public fields plus email and updated_at.</summary>
-public sealed record MeResponse(Guid Id, string Username, string? Bio, string? AvatarUrl, DateTime CreatedAt, string Email, DateTime UpdatedAt)
-{
-    public static MeResponse From(User user) =>
-        new(user.Id, user.Username, user.Bio, user.AvatarUrl, user.CreatedAt, user.Email, user.UpdatedAt);
-}
+public sealed record MeResponse(Guid Id, string Username, string? Bio, string? AvatarUrl, DateTime CreatedAt, string Email, DateTime UpdatedAt);
 
 /// <summary>The author embedded in posts, comments and likes.</summary>
 public sealed record AuthorResponse(Guid Id, string Username, string? AvatarUrl);

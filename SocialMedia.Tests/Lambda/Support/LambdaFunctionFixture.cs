@@ -5,13 +5,14 @@ namespace SocialMedia.Tests.Lambda.Support;
 /// <summary>
 /// One Lambda function process (the published API in Lambda mode) with its Runtime API emulator,
 /// on a fresh database and bucket of the shared PostgreSQL and s3rver. One per test class.
-/// Production environment, as in AWS; only migration and bucket creation are switched on.
+/// Production environment, as in AWS; the database is migrated before the function starts, as the
+/// deploy's migrate step does, and only bucket creation is switched on.
 /// </summary>
 public class LambdaFunctionFixture : IAsyncLifetime
 {
     public LambdaRuntimeEmulator Runtime { get; private set; } = null!;
 
-    public LambdaFunctionProcess Function { get; private set; } = null!;
+    public ApiProcess Function { get; private set; } = null!;
 
     public string ConnectionString { get; private set; } = "";
 
@@ -32,7 +33,7 @@ public class LambdaFunctionFixture : IAsyncLifetime
         S3 = await TestInfrastructure.GetS3Async();
         Runtime = await LambdaRuntimeEmulator.StartAsync();
         await BeforeStartAsync();
-        Function = LambdaFunctionProcess.Start(Environment());
+        Function = ApiProcess.Start(Environment());
         if (WaitUntilReady)
         {
             await WaitForRuntimeLoopAsync();
@@ -55,7 +56,6 @@ public class LambdaFunctionFixture : IAsyncLifetime
             ["Jwt__Secret"] = ApiFactory.JwtSecret,
             ["Storage__BucketName"] = BucketName,
             ["Storage__CreateBucketOnStartup"] = "true",
-            ["Database__MigrateOnStartup"] = "true",
             ["AWS_ENDPOINT_URL_S3"] = S3.Endpoint,
             ["AWS_ACCESS_KEY_ID"] = S3rverServer.AccessKey,
             ["AWS_SECRET_ACCESS_KEY"] = S3rverServer.SecretKey,

@@ -1,0 +1,92 @@
+using System.Data.Common;
+using Npgsql;
+using Polly;
+using Polly.Retry;
+
+namespace SocialMedia.Api.Database;
+
+/// <summary>
+/// The one way the API reaches PostgreSQL at run time: one <see cref="NpgsqlDataSource"/> (its
+/// connection pool), the statements of each feature's store run through <see cref="Postgres"/>,
+/// and transient failures retried by a Polly pipeline. EF Core is not part of the running API; it
+/// only generates the migration script (SocialMedia.Schema, docs/decisions).
+/// </summary>
+internal static class DatabaseSetup
+{
+    /// <summary>The connection-string name, shared with the AppHost's database resource.</summary>
+    public const string ConnectionName = ResourceNames.Database;
+
+    public static IHostApplicationBuilder AddDatabase(this IHostApplicationBuilder builder)
+    {
+        // The connection string is read when the data source is first made, not now: configuration
+        // added after this call (test hosts) still counts. Npgsql.DependencyInjection gives the
+        // data source the app's logger factory and disposes it with the host.
+        builder.Services.AddNpgsqlDataSource("", (services, dataSource) => dataSource.ConnectionStringBuilder.ConnectionString =
+            WithPoolingDefaults(services.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionName)) ?? "");
+        builder.Services.AddSingleton<Postgres>();
+        builder.Services.AddSingleton<Migrations>();
+        // /health: ready while the data source gets an answer to SELECT 1.
+        builder.Services.AddHealthChecks().AddNpgSql(name: "database");
+        return builder;
+    }
+
+    /// <summary>
+    /// Retries a statement whose failure Npgsql calls transient: a broken connection (an answer
+    /// lost with it included), a failover, a server that is starting or out of connections. Each
+    /// retry runs the whole statement again on a fresh connection, so every store's statement is
+    /// written to be safe to run twice (an id made by the request, ON CONFLICT, a counter that moves
+    /// with the row it counts). A few tries within a few seconds: long enough for a restart or a
+    /// proxy's failover, short enough for a client still waiting.
+    /// </summary>
+    internal static ResiliencePipeline TransientFailureRetries(ILogger logger) => new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<NpgsqlException>(e => e.IsTransient).Handle<TimeoutException>(),
+            MaxRetryAttempts = 3,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = TimeSpan.FromMilliseconds(500),
+            OnRetry = retry =>
+            {
+                logger.LogWarning(retry.Outcome.Exception, "Retrying a database statement after a transient failure (retry {Retry})", retry.AttemptNumber + 1);
+                return default;
+            },
+        })
+        .Build();
+
+    /// <summary>
+    /// Npgsql settings for an app that sends the same few statements all day, applied unless the
+    /// connection string sets them itself (bench/ measures what each is worth):
+    /// <list type="bullet">
+    /// <item><c>No Reset On Close</c>: the app keeps no session state (no SET, temporary tables,
+    /// LISTEN or session locks), so the DISCARD ALL Npgsql would send before every reuse of a
+    /// pooled connection only costs the server work (and would pin an RDS Proxy session).</item>
+    /// <item><c>Max Auto Prepare</c>: a statement used a few times on a connection is prepared
+    /// there, so PostgreSQL parses and plans it once instead of on every request.</item>
+    /// </list>
+    /// </summary>
+    internal static string? WithPoolingDefaults(string? connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return connectionString;
+        }
+
+        // The keys as written, spaces and case aside ("No Reset On Close", "NoResetOnClose"...).
+        var written = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Select(k => k.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant())
+            .ToHashSet();
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!written.Contains("NORESETONCLOSE"))
+        {
+            builder.NoResetOnClose = true;
+        }
+
+        if (!written.Contains("MAXAUTOPREPARE"))
+        {
+            builder.MaxAutoPrepare = 50;
+        }
+
+        return builder.ConnectionString;
+    }
+}

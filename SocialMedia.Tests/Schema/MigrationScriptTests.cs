@@ -1,0 +1,51 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using SocialMedia.Api.Database;
+using SocialMedia.Api.Features.Auth;
+using SocialMedia.Schema;
+
+namespace SocialMedia.Tests.Schema;
+
+/// <summary>
+/// The API runs the migration script it carries (SocialMedia.Api/Database/migrations.sql), never
+/// EF Core. These hold that script to the EF model of SocialMedia.Schema. When one fails, add the
+/// migration and regenerate the script as README.md says ("Changing the schema"):
+/// <c>dotnet ef migrations script --idempotent --project SocialMedia.Schema --output SocialMedia.Api/Database/migrations.sql</c>
+/// </summary>
+public sealed class MigrationScriptTests
+{
+    [Fact]
+    public void TheCheckedInScriptIsWhatTheMigrationsGenerate()
+    {
+        using var db = new DesignTimeDbContextFactory().CreateDbContext([]);
+        var generated = db.GetService<IMigrator>().GenerateScript(options: MigrationsSqlGenerationOptions.Idempotent);
+
+        Assert.Equal(Normalized(generated), Normalized(Migrations.Script));
+    }
+
+    [Fact]
+    public void TheModelHasNoChangeWithoutItsMigration()
+    {
+        using var db = new DesignTimeDbContextFactory().CreateDbContext([]);
+
+        Assert.False(db.Database.HasPendingModelChanges(), "The EF model differs from the last migration's snapshot: add a migration (dotnet ef migrations add <Name> --project SocialMedia.Schema), then regenerate the script.");
+    }
+
+    [Fact]
+    public void TheScriptListsEveryMigrationOnceInOrder()
+    {
+        using var db = new DesignTimeDbContextFactory().CreateDbContext([]);
+
+        Assert.Equal(db.Database.GetMigrations(), Migrations.MigrationIds);
+    }
+
+    [Theory]
+    [InlineData(AuthStore.EmailUniqueIndex)]
+    [InlineData(AuthStore.UsernameUniqueIndex)]
+    public void TheUniqueIndexesRegistrationTellsApartAreInTheScript(string index) =>
+        Assert.Contains($"CREATE UNIQUE INDEX {index} ON users", Migrations.Script, StringComparison.Ordinal);
+
+    // `dotnet ef` writes the file with a byte-order mark; git may check it out with CRLF.
+    private static string Normalized(string script) => script.TrimStart('\uFEFF').ReplaceLineEndings("\n").Trim();
+}
