@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace SocialMedia.Api.Common;
 
@@ -36,6 +37,57 @@ public static class TextContent
     /// </summary>
     public static int CountTextElements(string text) => new StringInfo(text).LengthInTextElements;
 
-    public static bool IsValid(string? text) =>
-        !string.IsNullOrWhiteSpace(text) && CountTextElements(text) <= MaxTextElements;
+    public const int MaxUtf8Bytes = 4000;
+    public const string BytesRule = "must be at most 4,000 bytes of UTF-8";
+    public const string ControlRule = "must not contain control characters other than tab and newline";
+
+    public static bool IsValid(string? text) => Check(text) is null;
+
+    /// <summary>
+    /// The first rule the text breaks, or null. The byte bound exists because one text element can
+    /// carry any number of combining code points, so 280 of them alone bound nothing; control
+    /// characters are refused because PostgreSQL cannot store U+0000 and the rest only hide text.
+    /// </summary>
+    public static string? Check(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return Rule;
+        }
+
+        if (HasControlCharacters(text, allowLineBreaks: true))
+        {
+            return ControlRule;
+        }
+
+        // Checked before counting text elements, which walks the whole string.
+        if (Encoding.UTF8.GetByteCount(text) > MaxUtf8Bytes)
+        {
+            return BytesRule;
+        }
+
+        return CountTextElements(text) <= MaxTextElements ? null : Rule;
+    }
+
+    /// <summary>
+    /// Whether the text holds a C0 control character or DEL; tab and newline (and the carriage
+    /// return of a CRLF) pass when <paramref name="allowLineBreaks"/> is set, for multi-line text.
+    /// </summary>
+    public static bool HasControlCharacters(string text, bool allowLineBreaks)
+    {
+        foreach (var c in text)
+        {
+            if (c < ' ' || c == '\u007f')
+            {
+                if (allowLineBreaks && c is '\t' or '\n' or '\r')
+                {
+                    continue;
+                }
+
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -34,10 +34,27 @@ public sealed class ValidationTests
     }
 
     [Theory]
+    [InlineData("tab\tand\r\nnewline", true)]
+    [InlineData("nul\0", false)]
+    [InlineData("bell\u0007", false)]
+    [InlineData("del\u007f", false)]
+    public void Content_refuses_control_characters_other_than_tab_and_line_breaks(string text, bool valid) =>
+        Assert.Equal(valid, TextContent.IsValid(text));
+
+    [Fact]
+    public void Content_is_bounded_in_utf8_bytes_as_well_as_in_characters()
+    {
+        var heavy = "e" + new string('\u0301', 30); // one character, 61 bytes
+        Assert.Equal(TextContent.BytesRule, TextContent.Check(string.Concat(Enumerable.Repeat(heavy, 66))));
+        Assert.Null(TextContent.Check(string.Concat(Enumerable.Repeat(heavy, 65))));
+    }
+
+    [Theory]
     [InlineData("alice@example.com", true)]
     [InlineData("Alice.Smith+tag@mail.example.co.jp", true)]
     [InlineData("alice", false)]
     [InlineData("alice@localhost", false)]
+    [InlineData("al\0ice@example.com", false)]
     [InlineData("Alice <alice@example.com>", false)]
     [InlineData(" alice@example.com", false)]
     [InlineData("alice@example.", false)]

@@ -38,13 +38,18 @@ public sealed partial record RegisterRequest(string? Email, string? Password, st
         {
             errors.Add("bio", $"must be at most {MaxBioLength} characters");
         }
+        else if (Bio is not null && TextContent.HasControlCharacters(Bio, allowLineBreaks: true))
+        {
+            errors.Add("bio", TextContent.ControlRule);
+        }
 
         return errors;
     }
 
     public static bool IsValidEmail(string? email)
     {
-        if (string.IsNullOrEmpty(email) || email.Length > MaxEmailLength || email.Trim().Length != email.Length)
+        if (string.IsNullOrEmpty(email) || email.Length > MaxEmailLength || email.Trim().Length != email.Length
+            || TextContent.HasControlCharacters(email, allowLineBreaks: false))
         {
             return false;
         }
@@ -73,6 +78,11 @@ public sealed record LoginRequest(string? Email, string? Password)
         if (string.IsNullOrEmpty(Email))
         {
             errors.Add("email", "is required");
+        }
+        else if (TextContent.HasControlCharacters(Email, allowLineBreaks: false))
+        {
+            // No account can have such an address, and PostgreSQL cannot even compare U+0000.
+            errors.Add("email", TextContent.ControlRule);
         }
 
         if (string.IsNullOrEmpty(Password))

@@ -52,9 +52,9 @@ public static class CommentsApi
         [FromRoute(Name = "post_id")] Guid postId, CreateCommentRequest request, HttpContext httpContext,
         CommentStore comments, AuthStore auth, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (!TextContent.IsValid(request.Content))
+        if (TextContent.Check(request.Content) is { } contentError)
         {
-            return await auth.UnlessRevokedAsync(httpContext, Problems.Validation("content", TextContent.Rule));
+            return await auth.UnlessRevokedAsync(httpContext, Problems.Validation("content", contentError));
         }
 
         var comment = new NewComment(Guid.CreateVersion7(), postId, httpContext.User.GetCaller(), request.Content!, clock.UtcNowMilliseconds());

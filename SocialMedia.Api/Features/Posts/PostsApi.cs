@@ -96,9 +96,9 @@ public static class PostsApi
     {
         var caller = httpContext.User.GetCaller();
         var errors = new ValidationErrors();
-        if (!TextContent.IsValid(request.Content))
+        if (TextContent.Check(request.Content) is { } contentError)
         {
-            errors.Add("content", TextContent.Rule);
+            errors.Add("content", contentError);
         }
 
         if (request.ImageKey is not null && await CheckImageKeyAsync(request.ImageKey, caller.UserId, images, cancellationToken) is { } imageError)
@@ -140,9 +140,9 @@ public static class PostsApi
             errors.Add("content", "give content, image_key or both");
         }
 
-        if (request.Content is not null && !TextContent.IsValid(request.Content))
+        if (request.Content is not null && TextContent.Check(request.Content) is { } contentError)
         {
-            errors.Add("content", TextContent.Rule);
+            errors.Add("content", contentError);
         }
 
         if (request.ImageKey is not null && await CheckImageKeyAsync(request.ImageKey, caller.UserId, images, cancellationToken) is { } imageError)
