@@ -92,6 +92,14 @@ internal static class WebApiSetup
 
             return Task.CompletedTask;
         },
+        OnChallenge = context =>
+        {
+            // RFC 6750's error="invalid_token" tells a client to log in again; the reason (expired,
+            // which signature check failed) would only help someone probing the key.
+            context.ErrorDescription = null;
+            context.ErrorUri = null;
+            return Task.CompletedTask;
+        },
     };
 
     /// <summary>

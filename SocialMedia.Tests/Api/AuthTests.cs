@@ -89,6 +89,31 @@ public sealed class AuthTests(ApiFactory factory) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task Answers_carrying_a_token_are_never_cached_and_a_refused_token_is_not_explained()
+    {
+        var user = await factory.RegisterAsync();
+        using var client = factory.CreateClient();
+        var name = $"n{Guid.NewGuid():N}"[..20];
+        using var registered = await client.PostAsJsonAsync("/api/v1/auth/register", new { email = $"{name}@example.com", password = "password123", username = name });
+        using var loggedIn = await client.PostAsJsonAsync("/api/v1/auth/login", new { email = user.Email, password = user.Password });
+        foreach (var response in new[] { registered, loggedIn })
+        {
+            Assert.True(response.IsSuccessStatusCode);
+            Assert.True(response.Headers.CacheControl?.NoStore, "Cache-Control: no-store");
+        }
+
+        // A forged signature: the challenge says Bearer, not why the token failed.
+        var parts = user.Token.Split('.');
+        using var forged = factory.CreateClientWithToken($"{parts[0]}.{parts[1]}.{parts[2][..^4]}AAAA");
+        using var refused = await forged.GetAsync("/api/v1/auth/me");
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        var challenge = Assert.Single(refused.Headers.WwwAuthenticate);
+        Assert.Equal("Bearer", challenge.Scheme);
+        Assert.DoesNotContain("error_description", challenge.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("signature", challenge.ToString(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task Login_accepts_the_email_in_any_case_and_returns_a_working_token()
     {
         var user = await factory.RegisterAsync();

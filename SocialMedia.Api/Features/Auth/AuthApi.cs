@@ -39,7 +39,7 @@ public static class AuthApi
     }
 
     internal static async Task<Results<Created<TokenResponse>, ProblemHttpResult>> Register(
-        RegisterRequest request, AuthStore auth, TokenService tokens, TimeProvider clock, CancellationToken cancellationToken)
+        RegisterRequest request, HttpContext httpContext, AuthStore auth, TokenService tokens, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = request.Validate();
         if (!errors.IsEmpty)
@@ -72,6 +72,7 @@ public static class AuthApi
         }
 
         var me = new MeResponse(account.Id, username, request.Bio, null, now, email, now);
+        KeepOutOfCaches(httpContext);
         return TypedResults.Created("/api/v1/auth/me", TokenResponse.From(tokens.Issue(account.Id), me));
     }
 
@@ -100,7 +101,15 @@ public static class AuthApi
             return Problems.Unauthorized("The email or password is incorrect.");
         }
 
+        KeepOutOfCaches(httpContext);
         return TypedResults.Ok(TokenResponse.From(tokens.Issue(account.Account.Id), account.Account));
+    }
+
+    /// <summary>A bearer token is a credential: no browser or proxy cache may keep the answer that carries it.</summary>
+    private static void KeepOutOfCaches(HttpContext httpContext)
+    {
+        httpContext.Response.Headers.CacheControl = "no-store";
+        httpContext.Response.Headers.Pragma = "no-cache";
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> Logout(
