@@ -6,8 +6,9 @@ namespace SocialMedia.Api.Common;
 
 /// <summary>
 /// The one place exceptions become responses. Framework rejections of the request (bad JSON,
-/// wrong content type, too large) keep their status; anything else is a 500 whose body says
-/// nothing but the trace id: exception messages, SQL and stack traces stay in the logs.
+/// wrong content type, too large) keep their status; a dependency that could not answer
+/// (<see cref="DependencyOutage"/>) is a 503 with Retry-After; anything else is a 500. Either way
+/// the body says nothing but the trace id: exception messages, SQL and stack traces stay in the logs.
 /// </summary>
 internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
@@ -25,10 +26,18 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             BadHttpRequestException { StatusCode: 413 } => (413, null),
             BadHttpRequestException { StatusCode: 415 } => (415, null),
             BadHttpRequestException bad when bad.StatusCode is >= 400 and < 500 => (bad.StatusCode, "The request body is missing or could not be read."),
+            _ when DependencyOutage.IsOutage(exception) => (503, "A service this request depends on is unavailable. Try again after Retry-After seconds."),
             _ => (500, null),
         };
 
-        if (status == 500)
+        if (status == 503)
+        {
+            // Expected during a restart or failover, and answered honestly: a warning, not an error
+            // that pages someone (the health check and the dependency's own alarms do that).
+            logger.LogWarning(exception, "Dependency unavailable for {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+            httpContext.Response.Headers.RetryAfter = ((int)DependencyOutage.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        else if (status == 500)
         {
             logger.LogError(exception, "Unhandled exception for {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
         }

@@ -28,11 +28,12 @@ public sealed class DatabaseOutageTests(UnreachableDatabaseFactory factory) : IC
     }
 
     [Fact]
-    public async Task A_failure_is_a_500_problem_that_reveals_nothing_internal()
+    public async Task An_unreachable_database_is_a_503_with_retry_after_that_reveals_nothing_internal()
     {
         using var client = factory.CreateClient();
         using var response = await client.GetAsync("/api/v1/posts");
-        var problem = await response.AssertProblemAsync(HttpStatusCode.InternalServerError);
+        var problem = await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero, "Retry-After in seconds");
         var text = problem.ToString();
         Assert.DoesNotContain("Npgsql", text, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("127.0.0.1", text, StringComparison.Ordinal);

@@ -56,12 +56,18 @@ public class ApiFactory : IAsyncLifetime
     {
     }
 
+    /// <summary>The PostgreSQL server the database is made on: the shared one unless a test needs its own to stop.</summary>
+    protected virtual Task<PostgresServer> PostgresAsync() => TestInfrastructure.GetPostgresAsync();
+
+    /// <summary>The s3rver the bucket lives on: the shared one unless a test needs its own to stop.</summary>
+    protected virtual Task<S3rverServer> S3Async() => TestInfrastructure.GetS3Async();
+
     public async Task InitializeAsync()
     {
-        S3 = await TestInfrastructure.GetS3Async();
+        S3 = await S3Async();
         if (CreatesDatabase)
         {
-            ConnectionString = await (await TestInfrastructure.GetPostgresAsync()).CreateDatabaseAsync();
+            ConnectionString = await (await PostgresAsync()).CreateDatabaseAsync();
         }
 
         await BeforeStartAsync();

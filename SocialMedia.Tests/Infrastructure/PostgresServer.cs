@@ -16,19 +16,28 @@ public sealed class PostgresServer
     private readonly string _adminConnectionString;
     private readonly string? _binDirectory;
     private readonly string? _dataDirectory;
+    private readonly string[] _startArguments;
 
-    private PostgresServer(string adminConnectionString, string? binDirectory, string? dataDirectory)
+    private PostgresServer(string adminConnectionString, string? binDirectory, string? dataDirectory, string[] startArguments)
     {
         _adminConnectionString = adminConnectionString;
         _binDirectory = binDirectory;
         _dataDirectory = dataDirectory;
+        _startArguments = startArguments;
     }
 
-    public static async Task<PostgresServer> StartAsync()
+    public static Task<PostgresServer> StartAsync() => StartAsync(survivesCrashes: false);
+
+    /// <summary>
+    /// With <paramref name="survivesCrashes"/>, a commit is acknowledged only once its WAL reached the
+    /// operating system (synchronous_commit on), as in production: a test that crashes the server
+    /// with <see cref="CrashAsync"/> then finds every acknowledged row again.
+    /// </summary>
+    public static async Task<PostgresServer> StartAsync(bool survivesCrashes)
     {
         if (Environment.GetEnvironmentVariable("SOCIALMEDIA_TEST_POSTGRES") is { Length: > 0 } existing)
         {
-            return new PostgresServer(existing, null, null);
+            return new PostgresServer(existing, null, null, []);
         }
 
         var bin = FindBinDirectory();
@@ -42,10 +51,11 @@ public sealed class PostgresServer
 
         var port = ProcessRunner.FreeTcpPort();
         await RunAsPostgresAsync(Path.Combine(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync", "--locale=C.UTF-8"]);
-        var serverOptions = $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400";
-        await RunAsPostgresAsync(Path.Combine(bin, "pg_ctl"), ["start", "-w", "-t", "60", "-D", data, "-l", Path.Combine(root, "server.log"), "-o", serverOptions]);
+        var serverOptions = $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit={(survivesCrashes ? "on" : "off")} -c full_page_writes=off -c max_connections=400";
+        string[] start = ["start", "-w", "-t", "60", "-D", data, "-l", Path.Combine(root, "server.log"), "-o", serverOptions];
+        await RunAsPostgresAsync(Path.Combine(bin, "pg_ctl"), start);
 
-        var server = new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=false", bin, data);
+        var server = new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=false", bin, data, start);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();
         StartWatchdog(bin, data, root);
         return server;
@@ -90,6 +100,19 @@ public sealed class PostgresServer
 
         return new NpgsqlConnectionStringBuilder(_adminConnectionString) { Database = name, Pooling = true }.ConnectionString;
     }
+
+    /// <summary>
+    /// Stops the server the way a crash or a failover does (<c>-m immediate</c>: no checkpoint,
+    /// connections cut). Only for a server of the test's own (<see cref="StartAsync"/>), never the shared one.
+    /// </summary>
+    public Task CrashAsync() =>
+        RunAsPostgresAsync(Path.Combine(OwnBinDirectory, "pg_ctl"), ["stop", "-m", "immediate", "-D", _dataDirectory!]);
+
+    /// <summary>Starts a server stopped by <see cref="CrashAsync"/> again, on the same port and data.</summary>
+    public Task RestartAsync() => RunAsPostgresAsync(Path.Combine(OwnBinDirectory, "pg_ctl"), _startArguments);
+
+    private string OwnBinDirectory => _binDirectory
+        ?? throw new InvalidOperationException("This server was not started by the tests (SOCIALMEDIA_TEST_POSTGRES): it cannot be stopped.");
 
     private void Stop()
     {

@@ -13,12 +13,27 @@ public sealed class S3rverServer
     public const string SecretKey = "S3RVER";
     public const string Region = "us-east-1";
 
-    private readonly Process _process;
+    private readonly int _port;
+    private readonly string _directory;
+    private Process _process;
 
-    private S3rverServer(Process process, string endpoint)
+    private S3rverServer(Process process, int port, string directory)
     {
         _process = process;
-        Endpoint = endpoint;
+        _port = port;
+        _directory = directory;
+        Endpoint = $"http://127.0.0.1:{port}";
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                _process.Kill(entireProcessTree: true);
+                Directory.Delete(_directory, recursive: true);
+            }
+            catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
+            {
+            }
+        };
     }
 
     /// <summary>http://127.0.0.1:port</summary>
@@ -36,6 +51,25 @@ public sealed class S3rverServer
         var directory = Path.Combine(Path.GetTempPath(), "socialmedia-tests-s3-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(directory);
         var port = ProcessRunner.FreeTcpPort();
+        return new S3rverServer(await LaunchAsync(script, tool, port, directory), port, directory);
+    }
+
+    /// <summary>Kills s3rver, as an outage does; its objects stay on disk for <see cref="RestartAsync"/>.</summary>
+    public async Task StopAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>Starts s3rver again on the same port and folder: the same buckets and objects.</summary>
+    public async Task RestartAsync()
+    {
+        var tool = Path.Combine(TestInfrastructure.RepositoryRoot, "tools", "s3rver");
+        _process = await LaunchAsync(Path.Combine(tool, "node_modules", "s3rver", "bin", "s3rver.js"), tool, _port, _directory);
+    }
+
+    private static async Task<Process> LaunchAsync(string script, string tool, int port, string directory)
+    {
         var info = new ProcessStartInfo("node")
         {
             RedirectStandardOutput = true,
@@ -59,20 +93,8 @@ public sealed class S3rverServer
         process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            try
-            {
-                process.Kill(entireProcessTree: true);
-                Directory.Delete(directory, recursive: true);
-            }
-            catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
-            {
-            }
-        };
-
         await ProcessRunner.WaitForPortAsync(port, TimeSpan.FromSeconds(60), () => { lock (output) { return output.ToString(); } });
-        return new S3rverServer(process, $"http://127.0.0.1:{port}");
+        return process;
     }
 
     public bool IsRunning => !_process.HasExited;
