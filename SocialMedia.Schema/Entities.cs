@@ -55,3 +55,14 @@ public sealed class RevokedToken
     public required string Jti { get; set; }
     public DateTime ExpiresAt { get; set; }
 }
+
+/// <summary>
+/// One limit's fixed window for one key ("login-address:…", "login-account:…",
+/// "register-address:…"): every instance of the API counts in the same row.
+/// </summary>
+public sealed class RateLimitCounter
+{
+    public required string Key { get; set; }
+    public DateTime WindowEndsAt { get; set; }
+    public int Hits { get; set; }
+}

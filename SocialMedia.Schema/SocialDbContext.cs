@@ -15,11 +15,13 @@ public sealed class SocialDbContext(DbContextOptions<SocialDbContext> options) :
     public DbSet<Like> Likes => Set<Like>();
     public DbSet<Comment> Comments => Set<Comment>();
     public DbSet<RevokedToken> RevokedTokens => Set<RevokedToken>();
+    public DbSet<RateLimitCounter> RateLimitCounters => Set<RateLimitCounter>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder
         .ApplyConfiguration(new UserConfiguration())
         .ApplyConfiguration(new PostConfiguration())
         .ApplyConfiguration(new LikeConfiguration())
         .ApplyConfiguration(new CommentConfiguration())
-        .ApplyConfiguration(new RevokedTokenConfiguration());
+        .ApplyConfiguration(new RevokedTokenConfiguration())
+        .ApplyConfiguration(new RateLimitCounterConfiguration());
 }

@@ -61,6 +61,9 @@ internal static class SqlParameters
     public static void AddTime(this NpgsqlParameterCollection parameters, DateTime value) =>
         parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
 
+    public static void AddInteger(this NpgsqlParameterCollection parameters, int value) =>
+        parameters.Add(new NpgsqlParameter<int> { TypedValue = value, NpgsqlDbType = NpgsqlDbType.Integer });
+
     public static void AddBoolean(this NpgsqlParameterCollection parameters, bool value) =>
         parameters.Add(new NpgsqlParameter<bool> { TypedValue = value, NpgsqlDbType = NpgsqlDbType.Boolean });
 

@@ -163,3 +163,33 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261204013320_SharedRateLimits') THEN
+    CREATE TABLE rate_limit_counters (
+        key character varying(300) NOT NULL,
+        window_ends_at timestamp with time zone NOT NULL,
+        hits integer NOT NULL,
+        CONSTRAINT pk_rate_limit_counters PRIMARY KEY (key)
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261204013320_SharedRateLimits') THEN
+    CREATE INDEX ix_rate_limit_counters_window_ends_at ON rate_limit_counters (window_ends_at);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261204013320_SharedRateLimits') THEN
+    INSERT INTO "__EFMigrationsHistory" (migration_id, product_version)
+    VALUES ('20261204013320_SharedRateLimits', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

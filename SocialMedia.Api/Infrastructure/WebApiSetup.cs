@@ -74,8 +74,9 @@ internal static class WebApiSetup
         });
         services.AddAuthorizationBuilder().AddApiPolicies();
 
-        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName);
-        services.AddApiRateLimiting();
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
+        services.AddSingleton<RateLimits>();
         return builder;
     }
 
@@ -132,7 +133,6 @@ internal static class WebApiSetup
         app.UseRequestBodyLimit();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseRateLimiter();
         return app;
     }
 

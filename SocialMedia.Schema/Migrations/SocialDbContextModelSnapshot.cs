@@ -152,6 +152,30 @@ namespace SocialMedia.Schema.Migrations
                     b.ToTable("posts", (string)null);
                 });
 
+            modelBuilder.Entity("SocialMedia.Schema.RateLimitCounter", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("key");
+
+                    b.Property<int>("Hits")
+                        .HasColumnType("integer")
+                        .HasColumnName("hits");
+
+                    b.Property<DateTime>("WindowEndsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("window_ends_at");
+
+                    b.HasKey("Key")
+                        .HasName("pk_rate_limit_counters");
+
+                    b.HasIndex("WindowEndsAt")
+                        .HasDatabaseName("ix_rate_limit_counters_window_ends_at");
+
+                    b.ToTable("rate_limit_counters", (string)null);
+                });
+
             modelBuilder.Entity("SocialMedia.Schema.RevokedToken", b =>
                 {
                     b.Property<string>("Jti")

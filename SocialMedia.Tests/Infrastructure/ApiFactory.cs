@@ -71,20 +71,28 @@ public class ApiFactory : IAsyncLifetime
         }
 
         await BeforeStartAsync();
-        var settings = Settings();
         if (ApiProcess.PublishedDirectory is null || InProcessOnly)
         {
-            _inProcess = new InProcessApi(this, settings);
+            _inProcess = new InProcessApi(this, Settings());
             return;
         }
 
-        // Environment variables spell a section separator as "__".
-        var environment = settings.ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value);
-        environment["ASPNETCORE_ENVIRONMENT"] = EnvironmentName;
-        environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
-        _process = ApiProcess.Start(environment);
+        _process = ApiProcess.Start(ProcessEnvironment());
         _address = await _process.Listening.WaitAsync(TimeSpan.FromSeconds(90));
         _handler = new SocketsHttpHandler { AllowAutoRedirect = false };
+    }
+
+    /// <summary>
+    /// This API's settings as the environment of an <see cref="ApiProcess"/> on a free port: for a
+    /// test that runs more instances of it, on the same database and bucket.
+    /// </summary>
+    public Dictionary<string, string?> ProcessEnvironment()
+    {
+        // Environment variables spell a section separator as "__".
+        var environment = Settings().ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value);
+        environment["ASPNETCORE_ENVIRONMENT"] = EnvironmentName;
+        environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        return environment;
     }
 
     private Dictionary<string, string?> Settings()
@@ -101,6 +109,7 @@ public class ApiFactory : IAsyncLifetime
             // Every test request comes from the same address: limits are tested on their own.
             ["RateLimits:RegistrationsPerHour"] = "0",
             ["RateLimits:LoginFailuresPerMinute"] = "0",
+            ["RateLimits:LoginFailuresPerAccountPerHour"] = "0",
         };
         foreach (var (key, value) in ExtraSettings)
         {

@@ -12,7 +12,6 @@ public static class AuthApi
         var group = routes.MapGroup("/api/v1/auth").WithTags("Auth").InFunctionGroup(FunctionGroup.Auth);
 
         group.MapPost("/register", Register)
-            .RequireRateLimiting(RateLimiting.Registration)
             .WithSummary("Create an account and sign in")
             .ProducesHeader(StatusCodes.Status201Created, "Location", "The new account's URL: /api/v1/auth/me.")
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
@@ -39,7 +38,7 @@ public static class AuthApi
     }
 
     internal static async Task<Results<Created<TokenResponse>, ProblemHttpResult>> Register(
-        RegisterRequest request, HttpContext httpContext, AuthStore auth, TokenService tokens, TimeProvider clock, CancellationToken cancellationToken)
+        RegisterRequest request, HttpContext httpContext, AuthStore auth, TokenService tokens, RateLimits limits, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = request.Validate();
         if (!errors.IsEmpty)
@@ -50,10 +49,13 @@ public static class AuthApi
         var email = request.Email!;
         var username = request.Username!;
         var now = clock.UtcNowMilliseconds();
-        var account = new NewAccount(
-            Guid.CreateVersion7(), email, email.ToLowerInvariant(), username, username.ToLowerInvariant(),
-            PasswordHasher.Hash(request.Password!), request.Bio, now);
-        var result = await auth.RegisterAsync(account, cancellationToken);
+        var account = new NewAccount(Guid.CreateVersion7(), email, username, PasswordHasher.Hash(request.Password!), request.Bio, now);
+        var result = await auth.RegisterAsync(account, limits.Registration(ClientAddress.Of(httpContext), now), cancellationToken);
+        if (result.Outcome == RegisterOutcome.Limited)
+        {
+            return RateLimits.TooMany(httpContext, result.LimitedUntil, now, "Too many registrations from this address.");
+        }
+
         if (result.Outcome == RegisterOutcome.Taken)
         {
             // Both fields when both are taken.
@@ -77,28 +79,35 @@ public static class AuthApi
     }
 
     internal static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Login(
-        LoginRequest request, HttpContext httpContext, AuthStore auth, TokenService tokens, LoginThrottle throttle, CancellationToken cancellationToken)
+        LoginRequest request, HttpContext httpContext, AuthStore auth, TokenService tokens, RateLimits limits, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var address = ClientAddress.Of(httpContext);
-        if (throttle.RetryAfter(address) is { } wait)
-        {
-            RateLimiting.SetRetryAfter(httpContext.Response, wait);
-            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, detail: "Too many failed logins from this address.");
-        }
-
         var errors = request.Validate();
         if (!errors.IsEmpty)
         {
             return Problems.Validation(errors.ToDictionary());
         }
 
-        var account = await auth.FindByEmailAsync(request.Email!.ToLowerInvariant(), cancellationToken);
+        var email = request.Email!;
+        var now = clock.UtcNowMilliseconds();
+        var byAddress = limits.LoginByAddress(ClientAddress.Of(httpContext), now);
+        var byAccount = limits.LoginByAccount(now);
+        var attempt = await auth.SignInAsync(email, byAddress, byAccount, now, cancellationToken);
+        if (attempt.LimitedUntil is { } until)
+        {
+            return RateLimits.TooMany(httpContext, until, now, "Too many failed logins. Try again later.");
+        }
+
+        var account = attempt.Account;
         // Over-long passwords never match: bcrypt would compare only their first 72 bytes.
         var passwordOk = RegisterRequest.IsValidPassword(request.Password) & PasswordHasher.Verify(request.Password!, account?.PasswordDigest);
         if (account is null || !passwordOk)
         {
-            throttle.RecordFailure(address);
             return Problems.Unauthorized("The email or password is incorrect.");
+        }
+
+        if (limits.LoginLimited)
+        {
+            await auth.ReturnSignInPermitsAsync(email, byAddress, byAccount, now, cancellationToken);
         }
 
         KeepOutOfCaches(httpContext);

@@ -1,23 +1,31 @@
+using System.Globalization;
 using Npgsql;
 using SocialMedia.Api.Database;
 using SocialMedia.Api.Features.Users;
 
 namespace SocialMedia.Api.Features.Auth;
 
-/// <summary>An account to create: the keys are the lowercased email and username that uniqueness compares.</summary>
-internal sealed record NewAccount(Guid Id, string Email, string EmailKey, string Username, string UsernameKey, string PasswordDigest, string? Bio, DateTime Now);
+/// <summary>An account to create, as the client spelled its email and username.</summary>
+internal sealed record NewAccount(Guid Id, string Email, string Username, string PasswordDigest, string? Bio, DateTime Now);
 
 internal enum RegisterOutcome
 {
     Created,
     Taken,
+    Limited,
 }
 
-/// <summary>Taken: which of the two names another account holds (one or both).</summary>
-internal readonly record struct RegisterResult(RegisterOutcome Outcome, bool EmailTaken = false, bool UsernameTaken = false);
+/// <summary>Taken: which of the two names another account holds (one or both). Limited: until when.</summary>
+internal readonly record struct RegisterResult(RegisterOutcome Outcome, bool EmailTaken = false, bool UsernameTaken = false, DateTime LimitedUntil = default);
 
 /// <summary>An account found by its email, with what signing in checks.</summary>
 internal sealed record SignIn(MeResponse Account, string PasswordDigest);
+
+/// <summary>
+/// A login attempt's permits taken and its account looked up: <see cref="LimitedUntil"/> when a
+/// limit refused it (and nothing was looked up), else the account, if the email has one.
+/// </summary>
+internal readonly record struct SignInAttempt(DateTime? LimitedUntil, SignIn? Account);
 
 internal enum MeOutcome
 {
@@ -50,65 +58,153 @@ internal sealed class AuthStore(Postgres postgres)
     private const string MeColumns = "u.id, u.username, u.bio, u.avatar_url, u.created_at, u.email, u.updated_at";
 
     /// <summary>
-    /// Creates the account unless its email or username is taken, and says which are. A retry of
-    /// this statement after its answer was lost finds the row of its own first attempt (same id)
-    /// and reports it created. Two registrations racing for one name both pass the first check;
-    /// the unique index stops the second, and its name tells which field.
+    /// Takes one permit of a fixed-window counter and answers, as <c>refused_until</c>, when the
+    /// window that refuses it ends (NULL: granted). <c>{0}</c> is the key expression, <c>{1}</c> the
+    /// limit (0: no row at all), <c>{2}</c> the window's end if one opens now, <c>{3}</c> now. A
+    /// window that has ended starts over at this hit. Concurrent takers of one key queue on its row,
+    /// so each sees the count the ones before it left.
     /// </summary>
-    private const string RegisterSql = """
-        WITH taken AS (
-            SELECT lower(email) = $2 AS email, lower(username) = $3 AS username, id = $1 AS own
-            FROM users WHERE lower(email) = $2 OR lower(username) = $3
+    private const string TakePermit = """
+        INSERT INTO rate_limit_counters AS c (key, window_ends_at, hits)
+        SELECT {0}, {2}, 1 WHERE {1} > 0
+        ON CONFLICT (key) DO UPDATE SET
+            hits = CASE WHEN c.window_ends_at <= {3} THEN 1 ELSE c.hits + 1 END,
+            window_ends_at = CASE WHEN c.window_ends_at <= {3} THEN EXCLUDED.window_ends_at ELSE c.window_ends_at END
+        RETURNING CASE WHEN hits > {1} THEN window_ends_at END AS refused_until
+        """;
+
+    /// <summary>
+    /// Removes a few counters whose window has ended (not the ones <c>{0}</c> this statement takes
+    /// permits of), so that addresses seen once do not stay forever. SKIP LOCKED: a sweep never
+    /// waits for, or blocks, a request.
+    /// </summary>
+    private const string SweepEndedWindows = """
+        DELETE FROM rate_limit_counters WHERE key IN (
+            SELECT key FROM rate_limit_counters
+            WHERE window_ends_at < {1} AND key NOT IN ({0})
+            LIMIT 16 FOR UPDATE SKIP LOCKED)
+        """;
+
+    private static readonly string s_addressPermit = string.Format(CultureInfo.InvariantCulture, TakePermit, "$7", "$8", "$9", "$6");
+
+    /// <summary>
+    /// Takes the address's registration permit and, if granted, creates the account unless its
+    /// email or username is taken, and says which are. Emails and usernames are compared as
+    /// PostgreSQL's <c>lower()</c> makes them, the one lowercasing the unique indexes use too. A
+    /// retry of this statement after its answer was lost finds the row of its own first attempt
+    /// (same id) and reports it created. Two registrations racing for one name both pass the first
+    /// check; the unique index stops the second, and its name tells which field.
+    /// </summary>
+    private static readonly string s_registerSql = $"""
+        WITH permit AS (
+            {s_addressPermit}
+        ), swept AS (
+            {string.Format(CultureInfo.InvariantCulture, SweepEndedWindows, "$7", "$6")}
+        ), taken AS (
+            SELECT lower(email) = lower($2) AS email, lower(username) = lower($3) AS username, id = $1 AS own
+            FROM users WHERE lower(email) = lower($2) OR lower(username) = lower($3)
         ), inserted AS (
             INSERT INTO users (id, email, username, password_digest, bio, created_at, updated_at)
-            SELECT $1, $4, $5, $6, $7, $8, $8
-            WHERE NOT EXISTS (SELECT 1 FROM taken)
+            SELECT $1, $2, $3, $4, $5, $6, $6
+            WHERE NOT EXISTS (SELECT 1 FROM taken) AND NOT EXISTS (SELECT 1 FROM permit WHERE refused_until IS NOT NULL)
             RETURNING id
         )
         SELECT EXISTS (SELECT 1 FROM inserted) OR coalesce(bool_or(own), FALSE),
-               coalesce(bool_or(email), FALSE), coalesce(bool_or(username), FALSE)
+               coalesce(bool_or(email), FALSE), coalesce(bool_or(username), FALSE),
+               (SELECT max(refused_until) FROM permit)
         FROM taken
         """;
 
-    public async ValueTask<RegisterResult> RegisterAsync(NewAccount account, CancellationToken cancellationToken)
+    public async ValueTask<RegisterResult> RegisterAsync(NewAccount account, Permit permit, CancellationToken cancellationToken)
     {
         try
         {
             return await postgres.RunAsync(
-                RegisterSql,
-                account,
+                s_registerSql,
+                (account, permit),
                 static (p, a) =>
                 {
-                    p.AddUuid(a.Id);
-                    p.AddText(a.EmailKey);
-                    p.AddText(a.UsernameKey);
-                    p.AddText(a.Email);
-                    p.AddText(a.Username);
-                    p.AddText(a.PasswordDigest);
-                    p.AddNullableText(a.Bio);
-                    p.AddTime(a.Now);
+                    p.AddUuid(a.account.Id);
+                    p.AddText(a.account.Email);
+                    p.AddText(a.account.Username);
+                    p.AddText(a.account.PasswordDigest);
+                    p.AddNullableText(a.account.Bio);
+                    p.AddTime(a.account.Now);
+                    p.AddPermit(a.permit);
                 },
                 static async (reader, _, ct) =>
                 {
                     await reader.ReadAsync(ct);
-                    return reader.GetBoolean(0)
-                        ? new RegisterResult(RegisterOutcome.Created)
+                    // Created wins: a retry may find its own row and a window its first try filled.
+                    return reader.GetBoolean(0) ? new RegisterResult(RegisterOutcome.Created)
+                        : !reader.IsDBNull(3) ? new RegisterResult(RegisterOutcome.Limited, LimitedUntil: reader.GetDateTime(3))
                         : new RegisterResult(RegisterOutcome.Taken, reader.GetBoolean(1), reader.GetBoolean(2));
                 },
                 cancellationToken);
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName is EmailUniqueIndex or UsernameUniqueIndex)
         {
             return new RegisterResult(RegisterOutcome.Taken, e.ConstraintName == EmailUniqueIndex, e.ConstraintName != EmailUniqueIndex);
         }
     }
 
-    public ValueTask<SignIn?> FindByEmailAsync(string emailKey, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Takes a login permit of the address (<c>$2</c>) and one of the account (its key is the email
+    /// lowercased by PostgreSQL), then, if both are granted, finds the account. The password is
+    /// checked after this statement: the attempt is counted before anyone learns whether it was right.
+    /// </summary>
+    private static readonly string s_signInSql = $"""
+        WITH by_address AS (
+            {string.Format(CultureInfo.InvariantCulture, TakePermit, "$2", "$3", "$4", "$8")}
+        ), by_account AS (
+            {string.Format(CultureInfo.InvariantCulture, TakePermit, "$5 || lower($1)", "$6", "$7", "$8")}
+        ), swept AS (
+            {string.Format(CultureInfo.InvariantCulture, SweepEndedWindows, "$2, $5 || lower($1)", "$8")}
+        ), refused AS (
+            SELECT max(refused_until) AS until FROM (SELECT refused_until FROM by_address UNION ALL SELECT refused_until FROM by_account) p
+        )
+        SELECT r.until, {MeColumns}, u.password_digest
+        FROM refused r
+        LEFT JOIN users u ON lower(u.email) = lower($1) AND r.until IS NULL
+        LIMIT 1
+        """;
+
+    public ValueTask<SignInAttempt> SignInAsync(string email, Permit byAddress, Permit byAccount, DateTime now, CancellationToken cancellationToken) =>
         postgres.RunAsync(
-            $"SELECT {MeColumns}, u.password_digest FROM users u WHERE lower(u.email) = $1 LIMIT 1",
-            emailKey,
-            static (p, key) => p.AddText(key),
-            static async (reader, _, ct) => await reader.ReadAsync(ct) ? new SignIn(ReadMe(reader, 0), reader.GetString(7)) : null,
+            s_signInSql,
+            (email, byAddress, byAccount, now),
+            static (p, a) =>
+            {
+                p.AddText(a.email);
+                p.AddPermit(a.byAddress);
+                p.AddPermit(a.byAccount);
+                p.AddTime(a.now);
+            },
+            static async (reader, _, ct) =>
+            {
+                await reader.ReadAsync(ct);
+                return !reader.IsDBNull(0) ? new SignInAttempt(reader.GetDateTime(0), null)
+                    : reader.IsDBNull(1) ? new SignInAttempt(null, null)
+                    : new SignInAttempt(null, new SignIn(ReadMe(reader, 1), reader.GetString(8)));
+            },
+            cancellationToken);
+
+    /// <summary>A login that succeeded gives back the permits it took: only failures count.</summary>
+    public ValueTask<bool> ReturnSignInPermitsAsync(string email, Permit byAddress, Permit byAccount, DateTime now, CancellationToken cancellationToken) =>
+        postgres.RunAsync(
+            """
+            UPDATE rate_limit_counters SET hits = hits - 1
+            WHERE key IN ($2, $3 || lower($1)) AND window_ends_at > $4 AND hits > 0
+            """,
+            (email, byAddress, byAccount, now),
+            static (p, a) =>
+            {
+                p.AddText(a.email);
+                p.AddText(a.byAddress.Key);
+                p.AddText(a.byAccount.Key);
+                p.AddTime(a.now);
+            },
+            static (reader, _, _) => ValueTask.FromResult(reader.RecordsAffected > 0),
             cancellationToken);
 
     /// <summary>The caller's own account, unless the token is revoked (one statement for both).</summary>
