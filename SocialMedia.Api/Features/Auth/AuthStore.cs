@@ -1,4 +1,3 @@
-using System.Globalization;
 using Npgsql;
 using SocialMedia.Api.Database;
 using SocialMedia.Api.Features.Users;
@@ -59,33 +58,31 @@ internal sealed class AuthStore(Postgres postgres)
 
     /// <summary>
     /// Takes one permit of a fixed-window counter and answers, as <c>refused_until</c>, when the
-    /// window that refuses it ends (NULL: granted). <c>{0}</c> is the key expression, <c>{1}</c> the
-    /// limit (0: no row at all), <c>{2}</c> the window's end if one opens now, <c>{3}</c> now. A
-    /// window that has ended starts over at this hit. Concurrent takers of one key queue on its row,
-    /// so each sees the count the ones before it left.
+    /// window that refuses it ends (NULL: granted). The arguments are SQL expressions: the key, the
+    /// limit (0: no row at all), the window's end if one opens now, and now. A window that has ended
+    /// starts over at this hit. Concurrent takers of one key queue on its row, so each sees the
+    /// count the ones before it left.
     /// </summary>
-    private const string TakePermit = """
+    private static string TakePermit(string key, string limit, string windowEndsIfNew, string now) => $"""
         INSERT INTO rate_limit_counters AS c (key, window_ends_at, hits)
-        SELECT {0}, {2}, 1 WHERE {1} > 0
+        SELECT {key}, {windowEndsIfNew}, 1 WHERE {limit} > 0
         ON CONFLICT (key) DO UPDATE SET
-            hits = CASE WHEN c.window_ends_at <= {3} THEN 1 ELSE c.hits + 1 END,
-            window_ends_at = CASE WHEN c.window_ends_at <= {3} THEN EXCLUDED.window_ends_at ELSE c.window_ends_at END
-        RETURNING CASE WHEN hits > {1} THEN window_ends_at END AS refused_until
+            hits = CASE WHEN c.window_ends_at <= {now} THEN 1 ELSE c.hits + 1 END,
+            window_ends_at = CASE WHEN c.window_ends_at <= {now} THEN EXCLUDED.window_ends_at ELSE c.window_ends_at END
+        RETURNING CASE WHEN hits > {limit} THEN window_ends_at END AS refused_until
         """;
 
     /// <summary>
-    /// Removes a few counters whose window has ended (not the ones <c>{0}</c> this statement takes
-    /// permits of), so that addresses seen once do not stay forever. SKIP LOCKED: a sweep never
-    /// waits for, or blocks, a request.
+    /// Removes a few counters whose window has ended (not the ones this statement takes permits of),
+    /// so that addresses seen once do not stay forever. SKIP LOCKED: a sweep never waits for, or
+    /// blocks, a request.
     /// </summary>
-    private const string SweepEndedWindows = """
+    private static string SweepEndedWindows(string keptKeys, string now) => $"""
         DELETE FROM rate_limit_counters WHERE key IN (
             SELECT key FROM rate_limit_counters
-            WHERE window_ends_at < {1} AND key NOT IN ({0})
+            WHERE window_ends_at < {now} AND key NOT IN ({keptKeys})
             LIMIT 16 FOR UPDATE SKIP LOCKED)
         """;
-
-    private static readonly string s_addressPermit = string.Format(CultureInfo.InvariantCulture, TakePermit, "$7", "$8", "$9", "$6");
 
     /// <summary>
     /// Takes the address's registration permit and, if granted, creates the account unless its
@@ -97,9 +94,9 @@ internal sealed class AuthStore(Postgres postgres)
     /// </summary>
     private static readonly string s_registerSql = $"""
         WITH permit AS (
-            {s_addressPermit}
+            {TakePermit("$7", "$8", "$9", "$6")}
         ), swept AS (
-            {string.Format(CultureInfo.InvariantCulture, SweepEndedWindows, "$7", "$6")}
+            {SweepEndedWindows("$7", "$6")}
         ), taken AS (
             SELECT lower(email) = lower($2) AS email, lower(username) = lower($3) AS username, id = $1 AS own
             FROM users WHERE lower(email) = lower($2) OR lower(username) = lower($3)
@@ -155,11 +152,11 @@ internal sealed class AuthStore(Postgres postgres)
     /// </summary>
     private static readonly string s_signInSql = $"""
         WITH by_address AS (
-            {string.Format(CultureInfo.InvariantCulture, TakePermit, "$2", "$3", "$4", "$8")}
+            {TakePermit("$2", "$3", "$4", "$8")}
         ), by_account AS (
-            {string.Format(CultureInfo.InvariantCulture, TakePermit, "$5 || lower($1)", "$6", "$7", "$8")}
+            {TakePermit("$5 || lower($1)", "$6", "$7", "$8")}
         ), swept AS (
-            {string.Format(CultureInfo.InvariantCulture, SweepEndedWindows, "$2, $5 || lower($1)", "$8")}
+            {SweepEndedWindows("$2, $5 || lower($1)", "$8")}
         ), refused AS (
             SELECT max(refused_until) AS until FROM (SELECT refused_until FROM by_address UNION ALL SELECT refused_until FROM by_account) p
         )
