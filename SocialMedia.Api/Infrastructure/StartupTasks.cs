@@ -48,7 +48,16 @@ internal static class StartupTasks
     {
         if (app.Services.GetRequiredService<IOptions<StorageOptions>>().Value.CreateBucketOnStartup ?? app.Environment.IsDevelopment())
         {
-            await app.Services.GetRequiredService<ImageStorage>().EnsureBucketAsync(CancellationToken.None);
+            // Browsers PUT straight to the bucket, so it needs CORS for the origins the API allows;
+            // any origin only in Development, where the web app's port may change.
+            var origins = app.Services.GetRequiredService<IOptions<CorsSettings>>().Value.AllowedOrigins
+                .Where(o => !string.IsNullOrWhiteSpace(o)).ToList();
+            if (origins.Count == 0 && app.Environment.IsDevelopment())
+            {
+                origins.Add("*");
+            }
+
+            await app.Services.GetRequiredService<ImageStorage>().EnsureBucketAsync(origins, CancellationToken.None);
         }
     }
 }

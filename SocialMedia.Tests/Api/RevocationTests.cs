@@ -211,4 +211,46 @@ public sealed class RevocationTests(ApiFactory factory) : IClassFixture<ApiFacto
         var page = await client.GetJsonAsync("/api/v1/posts?limit=100");
         Assert.True(page.GetProperty("data").EnumerateArray().Single(p => p.GetProperty("id").GetGuid() == id).GetProperty("liked_by_me").GetBoolean());
     }
+
+    [Fact]
+    public async Task A_revocation_is_kept_while_its_token_is_still_accepted_within_the_clock_skew()
+    {
+        // Two revocations of tokens that have expired: one a moment ago (still accepted for the
+        // validator's clock skew, so its revocation must stay), one long ago (safe to forget).
+        var recent = "skew-" + Guid.NewGuid().ToString("N");
+        var old = "old-" + Guid.NewGuid().ToString("N");
+        await using (var connection = new Npgsql.NpgsqlConnection(factory.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var insert = new Npgsql.NpgsqlCommand(
+                "INSERT INTO revoked_tokens (jti, expires_at) VALUES ($1, now() - interval '5 seconds'), ($2, now() - interval '10 minutes')", connection);
+            insert.Parameters.Add(new Npgsql.NpgsqlParameter { Value = recent });
+            insert.Parameters.Add(new Npgsql.NpgsqlParameter { Value = old });
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        // Any logout sweeps revocations that no longer matter.
+        var user = await factory.RegisterAsync();
+        using var client = factory.CreateClientWithToken(user.Token);
+        using (var logout = await client.DeleteAsync("/api/v1/auth/logout"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
+        }
+
+        await using var check = new Npgsql.NpgsqlConnection(factory.ConnectionString);
+        await check.OpenAsync();
+        await using var select = new Npgsql.NpgsqlCommand("SELECT jti FROM revoked_tokens WHERE jti IN ($1, $2)", check);
+        select.Parameters.Add(new Npgsql.NpgsqlParameter { Value = recent });
+        select.Parameters.Add(new Npgsql.NpgsqlParameter { Value = old });
+        var kept = new List<string>();
+        await using (var reader = await select.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                kept.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.Equal([recent], kept);
+    }
 }

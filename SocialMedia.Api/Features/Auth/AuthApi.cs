@@ -122,11 +122,12 @@ public static class AuthApi
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> Logout(
-        HttpContext httpContext, AuthStore auth, TimeProvider clock, CancellationToken cancellationToken)
+        HttpContext httpContext, AuthStore auth, TokenService tokens, TimeProvider clock, CancellationToken cancellationToken)
     {
         // The bearer handler accepted the token, so it has an id and an expiry.
         var caller = httpContext.User.GetCaller();
-        var revoked = await auth.RevokeAsync(caller.TokenId, httpContext.User.FindTokenExpiry()!.Value, clock.UtcNowMilliseconds(), cancellationToken);
+        var purgeBefore = clock.UtcNowMilliseconds() - tokens.ValidationParameters.ClockSkew;
+        var revoked = await auth.RevokeAsync(caller.TokenId, httpContext.User.FindTokenExpiry()!.Value, purgeBefore, cancellationToken);
         return revoked ? TypedResults.NoContent() : RevokedToken.Refuse(httpContext);
     }
 

@@ -224,13 +224,15 @@ internal sealed class AuthStore(Postgres postgres)
             cancellationToken);
 
     /// <summary>
-    /// Revokes the token, and sweeps the ones that have expired since, in one statement. False
+    /// Revokes the token, and sweeps the ones that expired before <paramref name="purgeBefore"/>,
+    /// in one statement. That cut-off lies a clock skew before now: a token is accepted until its
+    /// expiry plus the skew, so its row must stay as long. False
     /// when the token was revoked already: a logout with a revoked token is refused like any other
     /// request. A retry that finds the row its own first attempt inserted counts as revoked now.
     /// </summary>
-    public async ValueTask<bool> RevokeAsync(string tokenId, DateTime expiresAt, DateTime now, CancellationToken cancellationToken)
+    public async ValueTask<bool> RevokeAsync(string tokenId, DateTime expiresAt, DateTime purgeBefore, CancellationToken cancellationToken)
     {
-        var revocation = new Revocation(tokenId, expiresAt, now);
+        var revocation = new Revocation(tokenId, expiresAt, purgeBefore);
         return await postgres.RunAsync(
             """
             WITH swept AS (
@@ -248,7 +250,7 @@ internal sealed class AuthStore(Postgres postgres)
                 r.Attempts++;
                 p.AddText(r.TokenId);
                 p.AddTime(r.ExpiresAt);
-                p.AddTime(r.Now);
+                p.AddTime(r.PurgeBefore);
             },
             static async (reader, r, ct) => await reader.ReadAsync(ct) && (reader.GetBoolean(0) || r.Attempts > 1),
             cancellationToken);
@@ -276,11 +278,11 @@ internal sealed class AuthStore(Postgres postgres)
         reader.GetDateTime(first + 6));
 
     /// <summary>A class, not a struct: the retry's second attempt must see the first one's count.</summary>
-    private sealed class Revocation(string tokenId, DateTime expiresAt, DateTime now)
+    private sealed class Revocation(string tokenId, DateTime expiresAt, DateTime purgeBefore)
     {
         public string TokenId { get; } = tokenId;
         public DateTime ExpiresAt { get; } = expiresAt;
-        public DateTime Now { get; } = now;
+        public DateTime PurgeBefore { get; } = purgeBefore;
         public int Attempts { get; set; }
     }
 }

@@ -39,6 +39,6 @@ public static partial class ImageRules
         return true;
     }
 
-    [GeneratedRegex("^posts/(?<user>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.(?<ext>jpg|png|gif)$")]
+    [GeneratedRegex("^posts/(?<user>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.(?<ext>jpg|png|gif)\\z")]
     private static partial Regex KeyPattern();
 }

@@ -87,7 +87,8 @@ public sealed class ImageStorage(
         }
     }
 
-    public async Task EnsureBucketAsync(CancellationToken cancellationToken)
+    /// <summary>Creates the bucket if it is missing, and lets <paramref name="browserOrigins"/> upload to it (none: no CORS rule).</summary>
+    public async Task EnsureBucketAsync(IReadOnlyList<string> browserOrigins, CancellationToken cancellationToken)
     {
         try
         {
@@ -98,9 +99,14 @@ public sealed class ImageStorage(
         {
         }
 
+        if (browserOrigins.Count == 0)
+        {
+            logger.LogWarning("No Cors:AllowedOrigins: bucket {Bucket} gets no CORS rule, so browsers cannot upload to it", _options.BucketName);
+            return;
+        }
+
         try
         {
-            // Browsers PUT straight to the bucket: they need CORS on it. Development only.
             await s3.PutCORSConfigurationAsync(new PutCORSConfigurationRequest
             {
                 BucketName = _options.BucketName,
@@ -111,7 +117,7 @@ public sealed class ImageStorage(
                         new CORSRule
                         {
                             AllowedMethods = ["PUT", "GET", "HEAD"],
-                            AllowedOrigins = ["*"],
+                            AllowedOrigins = [.. browserOrigins],
                             AllowedHeaders = ["*"],
                             ExposeHeaders = ["ETag"],
                             MaxAgeSeconds = 3000,
