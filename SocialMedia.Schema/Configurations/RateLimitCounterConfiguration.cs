@@ -8,7 +8,7 @@ internal sealed class RateLimitCounterConfiguration : IEntityTypeConfiguration<R
     public void Configure(EntityTypeBuilder<RateLimitCounter> counter)
     {
         counter.HasKey(c => c.Key);
-        // A prefix, a lowercased email (at most 254) or an address.
+        // A prefix and a client address or an email's hash.
         counter.Property(c => c.Key).HasMaxLength(300);
         // The sweep takes windows that have ended.
         counter.HasIndex(c => c.WindowEndsAt);

@@ -146,17 +146,18 @@ internal sealed class AuthStore(Postgres postgres)
     }
 
     /// <summary>
-    /// Takes a login permit of the address (<c>$2</c>) and one of the account (its key is the email
-    /// lowercased by PostgreSQL), then, if both are granted, finds the account. The password is
+    /// Takes a login permit of the address (<c>$2</c>) and one of the account (its key is a hash of
+    /// the email lowercased by PostgreSQL: fixed in length whatever was sent, and no address book
+    /// in the counters), then, if both are granted, finds the account. The password is
     /// checked after this statement: the attempt is counted before anyone learns whether it was right.
     /// </summary>
     private static readonly string s_signInSql = $"""
         WITH by_address AS (
             {TakePermit("$2", "$3", "$4", "$8")}
         ), by_account AS (
-            {TakePermit("$5 || lower($1)", "$6", "$7", "$8")}
+            {TakePermit("$5 || md5(lower($1))", "$6", "$7", "$8")}
         ), swept AS (
-            {SweepEndedWindows("$2, $5 || lower($1)", "$8")}
+            {SweepEndedWindows("$2, $5 || md5(lower($1))", "$8")}
         ), refused AS (
             SELECT max(refused_until) AS until FROM (SELECT refused_until FROM by_address UNION ALL SELECT refused_until FROM by_account) p
         )
@@ -191,7 +192,7 @@ internal sealed class AuthStore(Postgres postgres)
         postgres.RunAsync(
             """
             UPDATE rate_limit_counters SET hits = hits - 1
-            WHERE key IN ($2, $3 || lower($1)) AND window_ends_at > $4 AND hits > 0
+            WHERE key IN ($2, $3 || md5(lower($1))) AND window_ends_at > $4 AND hits > 0
             """,
             (email, byAddress, byAccount, now),
             static (p, a) =>
