@@ -66,3 +66,13 @@ public sealed class RateLimitCounter
     public DateTime WindowEndsAt { get; set; }
     public int Hits { get; set; }
 }
+
+/// <summary>
+/// An image object to delete from the bucket: queued by the statement that dropped the post's
+/// reference to it, so that a failed or unanswered S3 call cannot leave it behind for good.
+/// </summary>
+public sealed class ImageDeletion
+{
+    public required string Key { get; set; }
+    public DateTime DueAt { get; set; }
+}

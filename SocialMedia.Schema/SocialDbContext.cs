@@ -16,6 +16,7 @@ public sealed class SocialDbContext(DbContextOptions<SocialDbContext> options) :
     public DbSet<Comment> Comments => Set<Comment>();
     public DbSet<RevokedToken> RevokedTokens => Set<RevokedToken>();
     public DbSet<RateLimitCounter> RateLimitCounters => Set<RateLimitCounter>();
+    public DbSet<ImageDeletion> ImageDeletions => Set<ImageDeletion>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder
         .ApplyConfiguration(new UserConfiguration())
@@ -23,5 +24,6 @@ public sealed class SocialDbContext(DbContextOptions<SocialDbContext> options) :
         .ApplyConfiguration(new LikeConfiguration())
         .ApplyConfiguration(new CommentConfiguration())
         .ApplyConfiguration(new RevokedTokenConfiguration())
-        .ApplyConfiguration(new RateLimitCounterConfiguration());
+        .ApplyConfiguration(new RateLimitCounterConfiguration())
+        .ApplyConfiguration(new ImageDeletionConfiguration());
 }

@@ -162,7 +162,7 @@ psql -d postgres -c "CREATE DATABASE social"
 say "starting s3rver"
 s3port=$(helper port)
 mkdir -p "$work/s3"
-node "$s3rver_js" --address 127.0.0.1 --port "$s3port" --directory "$work/s3" --silent >"$results/s3rver.log" 2>&1 &
+node --require "$root/tools/s3rver/copy-source.cjs" "$s3rver_js" --address 127.0.0.1 --port "$s3port" --directory "$work/s3" --silent >"$results/s3rver.log" 2>&1 &
 s3_pid=$!
 helper wait-port "$s3port" 60
 

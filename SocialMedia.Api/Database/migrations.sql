@@ -193,3 +193,32 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261204014840_ImageDeletionQueue') THEN
+    CREATE TABLE image_deletions (
+        key character varying(255) NOT NULL,
+        due_at timestamp with time zone NOT NULL,
+        CONSTRAINT pk_image_deletions PRIMARY KEY (key)
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261204014840_ImageDeletionQueue') THEN
+    CREATE INDEX ix_image_deletions_due_at ON image_deletions (due_at);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261204014840_ImageDeletionQueue') THEN
+    INSERT INTO "__EFMigrationsHistory" (migration_id, product_version)
+    VALUES ('20261204014840_ImageDeletionQueue', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

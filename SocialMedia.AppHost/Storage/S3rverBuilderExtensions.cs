@@ -30,6 +30,8 @@ public static class S3rverBuilderExtensions
         var endpoint = s3.GetEndpoint(S3Emulator.EndpointName);
         s3.WithArgs(context =>
             {
+                // CopyObject as the AWS SDK sends it (tools/s3rver/copy-source.cjs).
+                context.Args.AddEach(["--require", Path.Combine(toolDirectory, "copy-source.cjs")]);
                 context.Args.AddEach([script, "--directory", s3Data, "--address", "127.0.0.1", "--port"]);
                 context.Args.Add(endpoint.Property(EndpointProperty.TargetPort));
                 // Path-style only: "bucket.localhost" names do not resolve everywhere.

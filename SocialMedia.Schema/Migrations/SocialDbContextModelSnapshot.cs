@@ -61,6 +61,26 @@ namespace SocialMedia.Schema.Migrations
                     b.ToTable("comments", (string)null);
                 });
 
+            modelBuilder.Entity("SocialMedia.Schema.ImageDeletion", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("key");
+
+                    b.Property<DateTime>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.HasKey("Key")
+                        .HasName("pk_image_deletions");
+
+                    b.HasIndex("DueAt")
+                        .HasDatabaseName("ix_image_deletions_due_at");
+
+                    b.ToTable("image_deletions", (string)null);
+                });
+
             modelBuilder.Entity("SocialMedia.Schema.Like", b =>
                 {
                     b.Property<Guid>("Id")

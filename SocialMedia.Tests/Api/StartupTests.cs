@@ -142,13 +142,13 @@ public sealed class StartupTests
         var second = await RunApiAsync(environment, "migrate");
 
         Assert.True(first.ExitCode == 0, first.Stdout + first.Stderr);
-        Assert.Matches(@"Applying 2 migration\(s\): \d+_InitialCreate, \d+_SharedRateLimits", first.Stdout);
+        Assert.Matches(@"Applying 3 migration\(s\): \d+_InitialCreate, \d+_SharedRateLimits, \d+_ImageDeletionQueue", first.Stdout);
         Assert.Contains("Database migrated", first.Stdout, StringComparison.Ordinal);
         Assert.DoesNotMatch(@"(?m)^(fail|crit|warn):", first.Stdout);
         Assert.Equal("", first.Stderr);
         Assert.True(second.ExitCode == 0, second.Stdout + second.Stderr);
         Assert.Contains("Applying 0 migration(s)", second.Stdout, StringComparison.Ordinal);
-        Assert.Equal(2L, await ScalarAsync(connectionString, "SELECT count(*) FROM \"__EFMigrationsHistory\""));
+        Assert.Equal(3L, await ScalarAsync(connectionString, "SELECT count(*) FROM \"__EFMigrationsHistory\""));
         Assert.Equal(true, await ScalarAsync(connectionString, "SELECT to_regclass('posts') IS NOT NULL"));
     }
 

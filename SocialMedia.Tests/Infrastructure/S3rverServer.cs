@@ -79,6 +79,8 @@ public sealed class S3rverServer
                 // The test runner may end this process before ProcessExit handlers run: s3rver then
                 // notices its parent is gone and exits by itself (tools/s3rver/exit-with-parent.cjs).
                 "--require", Path.Combine(tool, "exit-with-parent.cjs"),
+                // CopyObject as the AWS SDK sends it (tools/s3rver/copy-source.cjs).
+                "--require", Path.Combine(tool, "copy-source.cjs"),
                 script, "--address", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--directory", directory,
             },
             Environment =

@@ -1,4 +1,5 @@
 using System.Net;
+using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Microsoft.Extensions.Options;
@@ -11,6 +12,9 @@ public sealed record UploadTicket(string UploadUrl, string ImageKey, string Cont
 public enum ImageCheck
 {
     Ok,
+
+    /// <summary>Ok, and copied to its image key by this very check: nothing refers to it yet.</summary>
+    Attached,
     Missing,
     WrongTypeOrSize,
 }
@@ -31,6 +35,19 @@ public sealed class ImageStorage(
 
     private readonly StorageOptions _options = options.Value;
 
+    /// <summary>
+    /// Where browsers upload: the object under this prefix is only a candidate. The bucket expires
+    /// what stays here (a lifecycle rule: locally set by <see cref="EnsureBucketAsync"/>, in AWS by
+    /// deploy/'s storage module), so uploads never attached to a post do not pile up; attaching
+    /// copies the object out to its image key, which no upload URL can write to.
+    /// </summary>
+    public const string PendingPrefix = "uploads/";
+
+    /// <summary>Days an unattached upload stays in <see cref="PendingPrefix"/> before the bucket removes it.</summary>
+    public const int PendingExpirationDays = 1;
+
+    public static string PendingKeyOf(string imageKey) => PendingPrefix + imageKey;
+
     public string UrlOf(string key) => $"{_options.PublicBaseUrl}/{key}";
 
     public async Task<UploadTicket> CreateUploadAsync(Guid userId, string contentType, string extension, long contentLength)
@@ -40,7 +57,7 @@ public sealed class ImageStorage(
         var request = new GetPreSignedUrlRequest
         {
             BucketName = _options.BucketName,
-            Key = key,
+            Key = PendingKeyOf(key),
             Verb = HttpVerb.PUT,
             ContentType = contentType,
             Expires = expires,
@@ -53,8 +70,41 @@ public sealed class ImageStorage(
         return new UploadTicket(url, key, contentType, expires);
     }
 
-    /// <summary>The object behind a key exists, with the type its key promises and an allowed size.</summary>
-    public async Task<ImageCheck> CheckAsync(string key, string expectedContentType, CancellationToken cancellationToken)
+    /// <summary>
+    /// The image behind a key is in place, with the type its key promises and an allowed size:
+    /// already at its image key (a post holds it, or an earlier try of this request copied it), or
+    /// uploaded and waiting under <see cref="PendingPrefix"/>. With <paramref name="attach"/>, a
+    /// waiting upload is copied to the image key, so that what readers see is fixed from then on;
+    /// without it (a request refused for another field) nothing is copied.
+    /// </summary>
+    public async Task<ImageCheck> CheckAsync(string key, string expectedContentType, bool attach, CancellationToken cancellationToken)
+    {
+        var placed = await HeadAsync(key, expectedContentType, cancellationToken);
+        if (placed != ImageCheck.Missing)
+        {
+            return placed;
+        }
+
+        var pending = await HeadAsync(PendingKeyOf(key), expectedContentType, cancellationToken);
+        if (pending != ImageCheck.Ok || !attach)
+        {
+            return pending;
+        }
+
+        await s3.CopyObjectAsync(new CopyObjectRequest
+        {
+            SourceBucket = _options.BucketName,
+            SourceKey = PendingKeyOf(key),
+            DestinationBucket = _options.BucketName,
+            DestinationKey = key,
+            MetadataDirective = S3MetadataDirective.COPY,
+        }, cancellationToken);
+        // The candidate has done its job; the lifecycle rule takes it if this fails.
+        await DeleteQuietlyAsync(PendingKeyOf(key));
+        return ImageCheck.Attached;
+    }
+
+    private async Task<ImageCheck> HeadAsync(string key, string expectedContentType, CancellationToken cancellationToken)
     {
         try
         {
@@ -71,11 +121,23 @@ public sealed class ImageStorage(
         }
     }
 
-    /// <summary>
-    /// Best effort, after the database change committed: a failure is logged, and the bucket's
-    /// lifecycle rule for unreferenced objects is the backstop (deploy/terraform/modules/s3).
-    /// </summary>
-    public async Task DeleteQuietlyAsync(string key)
+    /// <summary>Deletes an object; true when it is gone (deleting what is already gone succeeds).</summary>
+    public async Task<bool> TryDeleteAsync(string key)
+    {
+        try
+        {
+            await s3.DeleteObjectAsync(_options.BucketName, key);
+            return true;
+        }
+        catch (Exception e) when (e is AmazonServiceException or HttpRequestException or TaskCanceledException or IOException)
+        {
+            logger.LogWarning(e, "Could not delete image object {Key}; it stays queued for the sweeper", key);
+            return false;
+        }
+    }
+
+    /// <summary>Best effort, for an upload candidate: a failure is logged, and the pending prefix's expiration rule is the backstop.</summary>
+    private async Task DeleteQuietlyAsync(string key)
     {
         try
         {
@@ -97,6 +159,32 @@ public sealed class ImageStorage(
         }
         catch (AmazonS3Exception e) when (e.ErrorCode is "BucketAlreadyOwnedByYou" or "BucketAlreadyExists")
         {
+        }
+
+        try
+        {
+            await s3.PutLifecycleConfigurationAsync(new PutLifecycleConfigurationRequest
+            {
+                BucketName = _options.BucketName,
+                Configuration = new LifecycleConfiguration
+                {
+                    Rules =
+                    [
+                        new LifecycleRule
+                        {
+                            Id = "expire-unattached-uploads",
+                            Status = LifecycleRuleStatus.Enabled,
+                            Filter = new LifecycleFilter { LifecycleFilterPredicate = new LifecyclePrefixPredicate { Prefix = PendingPrefix } },
+                            Expiration = new LifecycleRuleExpiration { Days = PendingExpirationDays },
+                        },
+                    ],
+                },
+            }, cancellationToken);
+        }
+        catch (AmazonS3Exception e)
+        {
+            // s3rver keeps no lifecycle rules: locally, unattached uploads stay until .data/s3rver is removed.
+            logger.LogInformation("The S3 endpoint did not take a lifecycle configuration ({Code}); unattached uploads will not expire there", e.ErrorCode);
         }
 
         if (browserOrigins.Count == 0)

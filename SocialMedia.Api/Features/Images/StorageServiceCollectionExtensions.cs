@@ -24,6 +24,13 @@ internal static class StorageServiceCollectionExtensions
             return CreateClient(sp.GetRequiredService<IConfiguration>(), CreateConfig(options, options.PublicServiceUrl));
         });
         services.AddSingleton<ImageStorage>();
+
+        services.AddOptions<ImageDeletionOptions>().BindConfiguration(ImageDeletionOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ImageDeletionOptions>, ImageDeletionOptionsValidator>();
+        services.AddSingleton<ImageDeletionStore>();
+        services.AddSingleton<ImageDeleter>();
+        services.AddSingleton<ImageDeletionSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<ImageDeletionSweeper>());
         return services;
     }
 

@@ -216,6 +216,9 @@ internal sealed class PostStore(Postgres postgres)
                     INSERT INTO posts (id, user_id, content, image_key, created_at, updated_at)
                     SELECT $3, $2, $4, $5, $6, $6 FROM t WHERE NOT t.revoked
                     RETURNING user_id
+                ), unqueued AS (
+                    -- An image taken back from a post that dropped it: no longer to be deleted.
+                    DELETE FROM image_deletions WHERE key = $5 AND EXISTS (SELECT 1 FROM inserted)
                 )
                 SELECT t.revoked, u.username, u.avatar_url
                 FROM t LEFT JOIN (inserted i JOIN users u ON u.id = i.user_id) ON TRUE
@@ -287,6 +290,15 @@ internal sealed class PostStore(Postgres postgres)
                     FROM old, t
                     WHERE p.id = old.id AND old.user_id = $2 AND NOT t.revoked
                     RETURNING p.*
+                ), queued AS (
+                    -- The image the post no longer shows is queued for deletion by this very
+                    -- statement: whatever happens to the S3 call afterwards, it is not forgotten.
+                    INSERT INTO image_deletions (key, due_at)
+                    SELECT old.image_key, now() FROM old JOIN p ON TRUE
+                    WHERE old.image_key IS NOT NULL AND old.image_key IS DISTINCT FROM p.image_key
+                    ON CONFLICT (key) DO NOTHING
+                ), unqueued AS (
+                    DELETE FROM image_deletions WHERE $5 AND key = $6 AND EXISTS (SELECT 1 FROM p)
                 )
                 SELECT t.revoked, old.user_id, old.image_key, {RowColumns}
                 FROM t LEFT JOIN old ON TRUE LEFT JOIN p ON TRUE LEFT JOIN users u ON u.id = p.user_id
@@ -352,6 +364,10 @@ internal sealed class PostStore(Postgres postgres)
                 DELETE FROM posts p USING t
                 WHERE p.id = $3 AND p.user_id = $2 AND NOT t.revoked
                 RETURNING p.image_key
+            ), queued AS (
+                INSERT INTO image_deletions (key, due_at)
+                SELECT image_key, now() FROM deleted WHERE image_key IS NOT NULL
+                ON CONFLICT (key) DO NOTHING
             )
             SELECT t.revoked, d.deleted, d.image_key, EXISTS (SELECT 1 FROM posts WHERE id = $3)
             FROM t LEFT JOIN (SELECT TRUE AS deleted, image_key FROM deleted) d ON TRUE

@@ -101,7 +101,9 @@ public static class PostsApi
             errors.Add("content", contentError);
         }
 
-        if (request.ImageKey is not null && await CheckImageKeyAsync(request.ImageKey, caller.UserId, images, cancellationToken) is { } imageError)
+        // Attached (copied out of the upload area) only when nothing else refuses the request.
+        var image = await CheckImageKeyAsync(request.ImageKey, caller.UserId, images, errors.IsEmpty, cancellationToken);
+        if (image.Error is { } imageError)
         {
             errors.Add("image_key", imageError);
         }
@@ -113,6 +115,11 @@ public static class PostsApi
 
         var post = new NewPost(Guid.CreateVersion7(), caller, request.Content!, request.ImageKey, clock.UtcNowMilliseconds());
         var result = await posts.CreateAsync(post, cancellationToken);
+        if (result.Outcome != PostOutcome.Done)
+        {
+            await image.UndoAsync(images);
+        }
+
         switch (result.Outcome)
         {
             case PostOutcome.Revoked:
@@ -130,7 +137,7 @@ public static class PostsApi
     }
 
     internal static async Task<Results<Ok<PostResponse>, ProblemHttpResult>> Update(
-        Guid id, UpdatePostRequest request, HttpContext httpContext, PostStore posts, ImageStorage images, TimeProvider clock,
+        Guid id, UpdatePostRequest request, HttpContext httpContext, PostStore posts, ImageStorage images, ImageDeleter deleter, TimeProvider clock,
         CancellationToken cancellationToken)
     {
         var caller = httpContext.User.GetCaller();
@@ -145,7 +152,8 @@ public static class PostsApi
             errors.Add("content", contentError);
         }
 
-        if (request.ImageKey is not null && await CheckImageKeyAsync(request.ImageKey, caller.UserId, images, cancellationToken) is { } imageError)
+        var image = await CheckImageKeyAsync(request.ImageKey, caller.UserId, images, errors.IsEmpty, cancellationToken);
+        if (image.Error is { } imageError)
         {
             errors.Add("image_key", imageError);
         }
@@ -160,19 +168,20 @@ public static class PostsApi
         var result = await posts.UpdateAsync(new PostEdit(id, caller, request.Content, request.HasImageKey, request.ImageKey, clock.UtcNowMilliseconds()), cancellationToken);
         if (result.Outcome != PostOutcome.Done)
         {
+            await image.UndoAsync(images);
             return Refusal(result.Outcome, httpContext, "edit");
         }
 
         if (result.ImageKey is { } oldImage && oldImage != result.Row!.ImageKey)
         {
-            await images.DeleteQuietlyAsync(oldImage);
+            await deleter.DeleteNowAsync(oldImage);
         }
 
         return TypedResults.Ok(result.Row!.ToResponse(images));
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> Delete(
-        Guid id, HttpContext httpContext, PostStore posts, ImageStorage images, CancellationToken cancellationToken)
+        Guid id, HttpContext httpContext, PostStore posts, ImageDeleter deleter, CancellationToken cancellationToken)
     {
         var result = await posts.DeleteAsync(id, httpContext.User.GetCaller(), cancellationToken);
         if (result.Outcome != PostOutcome.Done)
@@ -182,7 +191,7 @@ public static class PostsApi
 
         if (result.ImageKey is { } imageKey)
         {
-            await images.DeleteQuietlyAsync(imageKey);
+            await deleter.DeleteNowAsync(imageKey);
         }
 
         return TypedResults.NoContent();
@@ -228,19 +237,41 @@ public static class PostsApi
         _ => Problems.NotFound("The post does not exist."),
     };
 
-    private static async Task<string?> CheckImageKeyAsync(string key, Guid userId, ImageStorage images, CancellationToken cancellationToken)
+    private static async Task<ImageAttachment> CheckImageKeyAsync(string? key, Guid userId, ImageStorage images, bool attach, CancellationToken cancellationToken)
     {
-        if (!ImageRules.IsKeyOf(key, userId, out var contentType))
+        if (key is null)
         {
-            return "must be a key that upload-url issued to you";
+            return default;
         }
 
-        return await images.CheckAsync(key, contentType, cancellationToken) switch
+        if (!ImageRules.IsKeyOf(key, userId, out var contentType))
         {
-            ImageCheck.Ok => null,
-            ImageCheck.Missing => "no image has been uploaded under this key",
-            _ => $"the uploaded object must be a {contentType} image of at most {ImageRules.MaxBytes} bytes",
+            return new("must be a key that upload-url issued to you");
+        }
+
+        return await images.CheckAsync(key, contentType, attach, cancellationToken) switch
+        {
+            ImageCheck.Ok => default,
+            ImageCheck.Attached => new(null, key),
+            ImageCheck.Missing => new("no image has been uploaded under this key"),
+            _ => new($"the uploaded object must be a {contentType} image of at most {ImageRules.MaxBytes} bytes"),
         };
+    }
+
+    /// <summary>
+    /// What checking a request's image key came to: an error for the field, or the key this request
+    /// copied out of the upload area (<see cref="CopiedKey"/>), which only this request knows of.
+    /// </summary>
+    private readonly record struct ImageAttachment(string? Error, string? CopiedKey = null)
+    {
+        /// <summary>The post was not written (someone else's, gone, revoked): the copy would be referred to by nothing.</summary>
+        public async Task UndoAsync(ImageStorage images)
+        {
+            if (CopiedKey is not null)
+            {
+                await images.TryDeleteAsync(CopiedKey);
+            }
+        }
     }
 
     // The only unique index a post write can hit besides its id: the image belongs to another post.

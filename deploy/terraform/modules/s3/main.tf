@@ -57,6 +57,20 @@ resource "aws_s3_bucket_lifecycle_configuration" "images" {
     }
   }
 
+  # Browsers upload under uploads/; attaching an image to a post copies it out to its image key
+  # (posts/...). What stays under uploads/ was never attached, or is a copy's leftover: it expires.
+  rule {
+    id     = "expire-unattached-uploads"
+    status = "Enabled"
+    filter {
+      prefix = "uploads/"
+    }
+
+    expiration {
+      days = 1
+    }
+  }
+
   rule {
     id     = "abort-incomplete-uploads"
     status = "Enabled"
