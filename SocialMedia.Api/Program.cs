@@ -22,12 +22,14 @@ builder.AddServiceDefaults();
 builder.AddDatabase();
 builder.AddAuth();
 builder.AddWebApi();
-builder.Services.AddImageStorage();
+builder.Services.AddImageStorage(sweepDeletions: !builder.Configuration.IsLambdaHandler(LambdaAuthorizer.HandlerName)
+    && !builder.Configuration.IsLambdaHandler(MigrationHandler.HandlerName));
 builder.Services.AddPosts();
 builder.Services.AddLikes();
 builder.Services.AddComments();
 builder.AddAWSLambdaHosting(LambdaEventSource.RestApi);
 builder.Services.AddLambdaHandler<LambdaAuthorizer>(LambdaAuthorizer.HandlerName);
+builder.Services.AddLambdaHandler<MigrationHandler>(MigrationHandler.HandlerName);
 builder.AddFunctionGroupFilter();
 builder.Services.RemoveDataProtectionKeyRingLoader();
 
@@ -40,7 +42,8 @@ if (args is ["migrate", ..])
     return await app.MigrateDatabaseAsync();
 }
 
-if (!app.TryValidateConfiguration())
+// The migrate function, like the migrate command, needs the database and nothing else (no JWT key).
+if (!app.TryValidateConfiguration(onlyDatabase: app.IsLambdaHandler(MigrationHandler.HandlerName)))
 {
     return 1;
 }

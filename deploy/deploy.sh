@@ -61,7 +61,9 @@ case "$architecture" in
   x86_64) zip_file="$here/dist/socialmedia-api-linux-x64.zip" ;;
   *) echo "deploy.sh: unknown architecture '$architecture' in the state." >&2; exit 1 ;;
 esac
-[ -f "$zip_file" ] || { echo "deploy.sh: $zip_file is missing: run ARCH=${architecture/x86_64/x64} deploy/package.sh first." >&2; exit 1; }
+[ -f "$zip_file" ] || { echo "deploy.sh: $zip_file is missing: build it for the stage's lambda_architecture ($architecture) with deploy/package.sh on a $architecture machine (or BUILD=r2r ARCH=${architecture/x86_64/x64})." >&2; exit 1; }
+# Each function's Architectures comes from the same state value that picked this zip.
+echo "== package: $zip_file ($(tr '\n' ' ' <"$zip_file.build" 2>/dev/null || echo "build unknown"))"
 
 # The functions refuse to start without the signing key; say so now rather than after a deploy.
 jwt_secret=$(jq -r '.jwt_secret_arn.value' <<<"$outputs")
@@ -85,26 +87,22 @@ run_migrate() {
   lambroll_deploy migrate
   out=$(mktemp)
   meta=$(mktemp)
-  # Any request starts the function; migrating happens before it answers (at cold start, and the
-  # alias has just moved to a new version, so this is a cold start).
-  payload=$(jq -nc --arg id "migrate-$(date +%s)" '{
-    resource: "/alive", path: "/alive", httpMethod: "GET",
-    headers: {}, multiValueHeaders: {}, queryStringParameters: null, multiValueQueryStringParameters: null,
-    pathParameters: null, stageVariables: null, body: null, isBase64Encoded: false,
-    requestContext: { resourcePath: "/alive", httpMethod: "GET", path: "/alive", stage: "migrate", requestId: $id,
-                      identity: { sourceIp: "127.0.0.1" } }
-  }')
+  # The function migrates inside the invocation (_HANDLER=migrate), so it has the function's whole
+  # timeout. The CLI must wait as long, and must not retry: its default 60 s read timeout and
+  # retries would start a second migration beside a slow first one (the advisory lock would make
+  # it wait, but the deploy would report a failure that did not happen).
   echo "== migrate: invoking $name:$alias"
-  aws lambda invoke --function-name "$name" --qualifier "$alias" --cli-binary-format raw-in-base64-out \
-    --payload "$payload" --log-type Tail "$out" >"$meta"
+  AWS_MAX_ATTEMPTS=1 aws lambda invoke --function-name "$name" --qualifier "$alias" \
+    --cli-read-timeout 0 --cli-connect-timeout 30 --cli-binary-format raw-in-base64-out \
+    --payload '{}' --log-type Tail "$out" >"$meta"
   error=$(jq -r '.FunctionError // empty' "$meta")
-  status=$(jq -r '.statusCode // empty' "$out" 2>/dev/null || true)
-  if [ -n "$error" ] || [ "$status" != 200 ]; then
-    echo "deploy.sh: the migration failed (FunctionError=${error:-none}, statusCode=${status:-none}). Log tail:" >&2
+  if [ -n "$error" ]; then
+    echo "deploy.sh: the migration failed (FunctionError=$error). Log tail:" >&2
     jq -r '.LogResult // empty | @base64d' "$meta" >&2
     cat "$out" >&2
     exit 1
   fi
+  echo "== migrate: applied $(jq -c '.applied' "$out")"
   echo "== migrate: database migrated"
 }
 

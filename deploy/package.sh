@@ -2,15 +2,25 @@
 # Builds the Lambda deployment package of SocialMedia.Api: one zip for all six functions
 # (FUNCTION_GROUP and _HANDLER tell them apart), with the self-contained `bootstrap` at its root.
 #
-#   deploy/package.sh                 # arm64 (Graviton, the default: cheaper per GB-second)
-#   ARCH=x64 deploy/package.sh        # x86_64; set lambda_architecture = "x86_64" in Terraform too
-#   AOT=1 deploy/package.sh           # Native AOT (a plain publish, PublishAot=true), on a machine of that architecture
+#   deploy/package.sh                 # Native AOT (the production build), for this machine's architecture
+#   BUILD=r2r ARCH=arm64 deploy/package.sh   # ReadyToRun instead: any architecture from any machine
 #
-# Writes deploy/dist/socialmedia-api-linux-<arch>.zip and prints its size.
+# Native AOT is a plain `dotnet publish -p:PublishAot=true` and compiles for the machine it runs on:
+# build the arm64 package on an arm64 machine (.github/workflows/lambda-arm64.yml). Terraform's
+# lambda_architecture must name the package's (deploy.sh checks).
+#
+# Writes deploy/dist/socialmedia-api-linux-<arch>.zip and, beside it, <zip>.build (what was built),
+# and prints its size. Fails when the package and the layers would pass Lambda's 250 MB.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-arch=${ARCH:-arm64}
+build=${BUILD:-aot}
+case "$build" in
+  aot | r2r) ;;
+  *) echo "package.sh: BUILD must be aot or r2r, not '$build'." >&2; exit 2 ;;
+esac
+case "$(uname -m)" in x86_64) machine=x64 ;; aarch64) machine=arm64 ;; *) machine=$(uname -m) ;; esac
+if [ "$build" = aot ]; then arch=${ARCH:-$machine}; else arch=${ARCH:-arm64}; fi
 case "$arch" in
   arm64 | aarch64) arch=arm64 ;;
   x64 | x86_64 | amd64) arch=x64 ;;
@@ -34,10 +44,9 @@ fi
 
 rm -rf "$publish" "$zip_file"
 mkdir -p "$dist"
-if [ "${AOT:-0}" = 1 ]; then
-  # Native AOT: a third of the ReadyToRun cold start (docs/lambda.md); built on the target's
-  # architecture, linked with clang. The plain publish of the checkout: nothing is generated first.
-  case "$(uname -m)" in x86_64) machine=x64 ;; aarch64) machine=arm64 ;; *) machine=$(uname -m) ;; esac
+if [ "$build" = aot ]; then
+  # Native AOT: the production build (docs/lambda.md); built on the target's architecture, linked
+  # with clang. The plain publish of the checkout: nothing is generated first.
   if [ "$arch" != "$machine" ]; then
     echo "package.sh: Native AOT builds for this machine ($machine), not $arch: build on a $arch machine, or ARCH=$machine." >&2
     exit 2
@@ -52,7 +61,10 @@ else
   # incremental publish reuses what another left there: a component of a composite image aborts at
   # start without its image. Each publish compiles its own.
   rm -rf "$root"/SocialMedia.Api/obj/Release/net10.0/*/R2R
-  dotnet publish "$project" -c Release -r "linux-$arch" -p:PublishProfile=Lambda -o "$publish" --nologo
+  # Per-assembly ReadyToRun: the composite image is faster to start but, with the two layers,
+  # leaves no room under Lambda's limit (R2R_COMPOSITE=1 to try it anyway).
+  dotnet publish "$project" -c Release -r "linux-$arch" -p:PublishProfile=Lambda \
+    -p:PublishReadyToRunComposite="$([ "${R2R_COMPOSITE:-0}" = 1 ] && echo true || echo false)" -o "$publish" --nologo
 fi
 
 # Lambda's custom runtime runs /var/task/bootstrap; nothing else would start the API.
@@ -86,6 +98,12 @@ mib() { awk -v b="$1" 'BEGIN { printf "%.1f MiB", b / 1048576 }'; }
 echo "$zip_file: $(mib "$zipped") zipped, $(mib "$unzipped") unzipped ($(wc -l <<<"$entries") files)"
 # Lambda takes 250 MB unzipped, the layers included. (Zipped size is no limit here: lambroll goes
 # through the artifacts bucket, Code.S3Bucket in function.json, not the 50 MB direct upload.)
-if [ "$unzipped" -gt $((200 * 1024 * 1024)) ]; then
-  echo "package.sh: warning: $(mib "$unzipped") unzipped leaves little of Lambda's 250 MB for the two layers." >&2
+# LAYERS_MIB is what the ADOT collector and the secrets extension take unzipped: check it against
+# the layer versions you deploy (unzip -Z of `aws lambda get-layer-version-by-arn ... Content.Location`).
+layers=$(( ${LAYERS_MIB:-80} * 1024 * 1024 ))
+limit=$(( 250 * 1000 * 1000 ))
+if [ $(( unzipped + layers )) -gt "$limit" ]; then
+  echo "package.sh: $(mib "$unzipped") unzipped plus $(mib "$layers") of layers passes Lambda's 250 MB: the functions would not deploy." >&2
+  exit 1
 fi
+printf 'build=%s\narch=%s\n' "$build" "$arch" >"$zip_file.build"

@@ -27,7 +27,8 @@ internal sealed partial class Migrations(NpgsqlDataSource dataSource, ILogger<Mi
     /// <summary>The migrations the script applies, oldest first.</summary>
     public static IReadOnlyList<string> MigrationIds => [.. MigrationIdPattern().Matches(Script).Select(m => m.Groups[1].Value).Distinct()];
 
-    public async Task ApplyAsync(CancellationToken cancellationToken)
+    /// <summary>Applies what the database lacks; answers the migrations it applied, oldest first.</summary>
+    public async Task<IReadOnlyList<string>> ApplyAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await ExecuteAsync(connection, $"SELECT pg_advisory_lock({MigrationLock})", cancellationToken);
@@ -38,6 +39,7 @@ internal sealed partial class Migrations(NpgsqlDataSource dataSource, ILogger<Mi
             logger.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
             await using var command = new NpgsqlCommand(Script, connection) { CommandTimeout = 0 };
             await command.ExecuteNonQueryAsync(cancellationToken);
+            return pending;
         }
         catch (NpgsqlException) when (connection.State == System.Data.ConnectionState.Open)
         {

@@ -10,7 +10,7 @@ internal static class StartupTasks
     /// Checks configuration before anything listens. A mistake is reported as one line per
     /// problem on stderr (no stack trace to dig through) and the process exits with 1.
     /// </summary>
-    public static bool TryValidateConfiguration(this WebApplication app)
+    public static bool TryValidateConfiguration(this WebApplication app, bool onlyDatabase = false)
     {
         var failures = new List<string>();
         if (string.IsNullOrWhiteSpace(app.Configuration.GetConnectionString(DatabaseSetup.ConnectionName)))
@@ -20,7 +20,10 @@ internal static class StartupTasks
 
         try
         {
-            app.Services.GetRequiredService<IStartupValidator>().Validate();
+            if (!onlyDatabase)
+            {
+                app.Services.GetRequiredService<IStartupValidator>().Validate();
+            }
         }
         catch (OptionsValidationException e)
         {
@@ -38,6 +41,12 @@ internal static class StartupTasks
 
         return failures.Count == 0;
     }
+
+    /// <summary>Whether this process is the Lambda function of the handler <paramref name="name"/> (<c>_HANDLER</c>).</summary>
+    public static bool IsLambdaHandler(this WebApplication app, string name) => app.Configuration.IsLambdaHandler(name);
+
+    public static bool IsLambdaHandler(this IConfiguration configuration, string name) =>
+        string.Equals(configuration["_HANDLER"]?.Trim(), name, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// Development (or an explicit setting): make sure the bucket exists. The database is never

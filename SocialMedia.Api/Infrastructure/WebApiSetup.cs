@@ -56,7 +56,13 @@ internal static class WebApiSetup
     public static IHostApplicationBuilder AddAuth(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.SectionName).ValidateOnStart();
+        var jwt = services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.SectionName);
+        // The migrate function never issues or reads a token, and is given no key.
+        if (!builder.Configuration.IsLambdaHandler(Database.MigrationHandler.HandlerName))
+        {
+            jwt.ValidateOnStart();
+        }
+
         services.AddSingleton<JwtOptionsSetup>();
         services.AddSingleton<IPostConfigureOptions<JwtOptions>>(sp => sp.GetRequiredService<JwtOptionsSetup>());
         services.AddSingleton<IValidateOptions<JwtOptions>>(sp => sp.GetRequiredService<JwtOptionsSetup>());

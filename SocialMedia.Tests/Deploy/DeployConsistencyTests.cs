@@ -138,12 +138,24 @@ public sealed partial class DeployConsistencyTests(DeployConsistencyTests.ApiRou
     }
 
     [Fact]
+    public void TheMigrateFunctionRunsTheMigrateHandlerAndIsGivenNoSigningKey()
+    {
+        var migrate = LambrollFunctions()["migrate"];
+        var variables = migrate.Json.GetProperty("Environment").GetProperty("Variables");
+
+        Assert.Equal(SocialMedia.Api.Database.MigrationHandler.HandlerName, migrate.Handler);
+        Assert.Null(migrate.FunctionGroup);
+        Assert.False(variables.TryGetProperty("Jwt__SecretArn", out _), "migrate never signs or reads a token: it gets no key");
+        Assert.DoesNotContain(variables.EnumerateObject(), v => v.Name.StartsWith("Database__MigrateOnStartup", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void EveryFunctionGroupNamedInDeployExistsInTheCode()
     {
         var known = FunctionGroup.Names.Append(FunctionGroup.All).ToHashSet();
         Assert.All(LambrollFunctions().Values.Where(f => f.FunctionGroup is not null), f =>
             Assert.True(known.Contains(f.FunctionGroup!), $"deploy/lambroll/{f.Name}: FUNCTION_GROUP \"{f.FunctionGroup}\" is not a group of the API."));
-        Assert.All(LambrollFunctions().Values, f => Assert.Contains(f.Handler, new[] { "api", "authorizer" }));
+        Assert.All(LambrollFunctions().Values, f => Assert.Contains(f.Handler, new[] { "api", "authorizer", "migrate" }));
 
         // Terraform names the functions, roles and integrations after its own list of groups.
         var main = File.ReadAllText(Path.Combine(s_terraform, "main.tf"));

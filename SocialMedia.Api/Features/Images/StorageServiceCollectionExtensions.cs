@@ -7,7 +7,11 @@ namespace SocialMedia.Api.Features.Images;
 
 internal static class StorageServiceCollectionExtensions
 {
-    public static IServiceCollection AddImageStorage(this IServiceCollection services)
+    /// <param name="sweepDeletions">
+    /// Whether this process sweeps the image deletion queue: the API does, wherever it runs; the
+    /// authorizer and migrate functions do not.
+    /// </param>
+    public static IServiceCollection AddImageStorage(this IServiceCollection services, bool sweepDeletions = true)
     {
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IPostConfigureOptions<StorageOptions>, StorageOptionsSetup>();
@@ -30,7 +34,11 @@ internal static class StorageServiceCollectionExtensions
         services.AddSingleton<ImageDeletionStore>();
         services.AddSingleton<ImageDeleter>();
         services.AddSingleton<ImageDeletionSweeper>();
-        services.AddHostedService(sp => sp.GetRequiredService<ImageDeletionSweeper>());
+        if (sweepDeletions)
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<ImageDeletionSweeper>());
+        }
+
         return services;
     }
 
