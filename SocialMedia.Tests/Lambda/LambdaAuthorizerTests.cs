@@ -113,6 +113,36 @@ public sealed class LambdaAuthorizerTests(AuthorizerFunctionsFixture functions) 
     }
 
     [Fact]
+    public async Task An_authorizer_that_cannot_reach_its_database_fails_with_its_fault_line_and_a_refusal_writes_none()
+    {
+        var (_, token) = await RegisterAsync();
+        AssertUnauthorized(await functions.AuthorizeAsync(TokenEvent("Bearer not-a-token")));
+        Assert.DoesNotContain("AuthorizerFault", functions.Authorizer.Output, StringComparison.Ordinal);
+
+        await using var runtime = await LambdaRuntimeEmulator.StartAsync();
+        var environment = functions.Environment();
+        environment["AWS_LAMBDA_RUNTIME_API"] = runtime.RuntimeApi;
+        environment["_HANDLER"] = "authorizer";
+        environment["ConnectionStrings__socialdb"] = $"Host=127.0.0.1;Port={ProcessRunner.FreeTcpPort()};Username=postgres;Database=none;Timeout=2";
+        environment["Logging__LogLevel__Default"] = "Information";
+        await using var cut = ApiProcess.Start(environment);
+
+        var result = await runtime.InvokeAsync(TokenEvent("Bearer " + token), timeLimit: TimeSpan.FromMinutes(1));
+
+        // Not "Unauthorized": API Gateway answers its AUTHORIZER_FAILURE response (503), and deploy/'s
+        // alarm counts the fault line, not the refusals.
+        Assert.True(result.IsError, result.ToString());
+        Assert.NotEqual("Unauthorized", result.Json.GetProperty("errorMessage").GetString());
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!cut.Output.Contains("AuthorizerFault", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Contains("AuthorizerFault", cut.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_valid_token_event_gets_an_allow_policy_for_every_route_of_the_stage()
     {
         var (id, token) = await RegisterAsync();

@@ -20,6 +20,21 @@ internal sealed class LambdaAuthorizer(TokenService tokens, AuthStore auth, ILog
 
     public async Task<byte[]> HandleAsync(LambdaInvocation invocation, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await DecideAsync(invocation, cancellationToken);
+        }
+        catch (Exception e) when (e is not LambdaErrorException and not JsonException)
+        {
+            // The one line deploy/'s authorizer alarm counts (a log metric filter on "AuthorizerFault"):
+            // refusals fail the invocation too, so Lambda's Errors metric cannot tell the two apart.
+            logger.LogError(e, "AuthorizerFault: could not decide on a token ({Type})", e.GetType().Name);
+            throw;
+        }
+    }
+
+    private async Task<byte[]> DecideAsync(LambdaInvocation invocation, CancellationToken cancellationToken)
+    {
         var request = JsonSerializer.Deserialize(invocation.Payload, AuthorizerJsonContext.Default.AuthorizerRequest)
             ?? throw new JsonException("The event is null.");
         var arn = request.MethodArn ?? request.RouteArn;

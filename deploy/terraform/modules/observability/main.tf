@@ -80,13 +80,43 @@ resource "aws_cloudwatch_metric_alarm" "throttles" {
 
 # Function errors are crashes and timeouts: the API turns its own exceptions into 500 problem
 # responses, so any error here is the runtime or the platform failing.
-resource "aws_cloudwatch_metric_alarm" "errors" {
-  for_each = toset(var.api_functions)
+# The authorizer refuses an expired or revoked token by failing its invocation with "Unauthorized"
+# (that is how a TOKEN authorizer answers 401), and Lambda counts each refusal in Errors. Its alarm
+# counts its own fault line instead: written only when it could not decide (the database or the
+# signing key unavailable, a crash).
+resource "aws_cloudwatch_log_metric_filter" "authorizer_faults" {
+  name           = "${var.name}-authorizer-faults"
+  log_group_name = aws_cloudwatch_log_group.function[var.authorizer_function].name
+  pattern        = "\"AuthorizerFault\""
 
-  alarm_name = each.key == var.authorizer_function ? "${var.name}-authorizer-errors" : "${var.name}-${each.key}-errors"
-  alarm_description = (each.key == var.authorizer_function
-    ? "The authorizer failed (API Gateway answered 500 to requests with a token): a missing JWT secret value, a crash, or a timeout. lambroll logs --function deploy/lambroll/authorizer/function.json"
-  : "The ${each.key} function crashed or timed out. lambroll logs --function deploy/lambroll/${each.key}/function.json")
+  metric_transformation {
+    name          = "AuthorizerFaults"
+    namespace     = var.name
+    value         = "1"
+    default_value = "0"
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "authorizer_faults" {
+  alarm_name          = "${var.name}-authorizer-faults"
+  alarm_description   = "The authorizer could not decide (API Gateway answered 503 to requests with a token): the database or the JWT secret unavailable, or a crash. Refused tokens do not count. lambroll logs --function deploy/lambroll/authorizer/function.json"
+  namespace           = var.name
+  metric_name         = "AuthorizerFaults"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+}
+
+resource "aws_cloudwatch_metric_alarm" "errors" {
+  for_each = toset([for f in var.api_functions : f if f != var.authorizer_function])
+
+  alarm_name          = "${var.name}-${each.key}-errors"
+  alarm_description   = "The ${each.key} function crashed or timed out. lambroll logs --function deploy/lambroll/${each.key}/function.json"
   namespace           = "AWS/Lambda"
   metric_name         = "Errors"
   dimensions          = { FunctionName = var.function_names[each.key] }
