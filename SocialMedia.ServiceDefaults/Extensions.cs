@@ -7,6 +7,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using OpenTelemetry;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
@@ -52,18 +53,26 @@ public static class Extensions
             return builder;
         }
 
-        builder.Logging.AddOpenTelemetry(logging =>
+        // OTEL_LOGS_EXPORTER=none (the OpenTelemetry variable): logs stay with the console. The Lambda
+        // functions set it: their console already reaches CloudWatch Logs, and a second copy over
+        // OTLP would only be billed twice (deploy/collector.yaml has no logs pipeline).
+        if (!string.Equals(builder.Configuration["OTEL_LOGS_EXPORTER"], "none", StringComparison.OrdinalIgnoreCase))
         {
-            logging.IncludeFormattedMessage = true;
-            logging.IncludeScopes = true;
-        });
+            builder.Logging.AddOpenTelemetry(logging =>
+            {
+                logging.IncludeFormattedMessage = true;
+                logging.IncludeScopes = true;
+                logging.AddOtlpExporter();
+            });
+        }
 
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddNpgsqlInstrumentation())
+                .AddNpgsqlInstrumentation()
+                .AddOtlpExporter())
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(ApplicationActivitySource)
@@ -72,22 +81,16 @@ public static class Extensions
                     options.Filter = context => !IsProbe(context))
                 // The AWS SDK's S3 calls are HttpClient requests: this is what puts them in the trace.
                 .AddHttpClientInstrumentation()
-                .AddNpgsql());
+                .AddNpgsql()
+                .AddOtlpExporter());
 
-        builder.AddOpenTelemetryExporters();
-        return builder;
-    }
-
-    private static TBuilder AddOpenTelemetryExporters<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
-    {
-        builder.Services.AddOpenTelemetry().UseOtlpExporter();
         return builder;
     }
 
     /// <summary>
     /// Whether telemetry leaves the process: <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the AppHost
-    /// and the Lambda functions set it). The exporter then sends all three signals, each to its own
-    /// <c>OTEL_EXPORTER_OTLP_*_ENDPOINT</c> where one is set.
+    /// and the Lambda functions set it). One OTLP exporter per signal (not UseOtlpExporter, which
+    /// always adds logs), each configured from the standard <c>OTEL_EXPORTER_OTLP_*</c> variables.
     /// </summary>
     private static bool IsExporting(IConfiguration configuration) =>
         !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);

@@ -75,6 +75,9 @@ if [ ! -f "$publish/bootstrap" ]; then
 fi
 chmod 755 "$publish/bootstrap"
 
+# The ADOT collector's configuration (OPENTELEMETRY_COLLECTOR_CONFIG_URI=/var/task/collector.yaml).
+cp "$root/deploy/collector.yaml" "$publish/collector.yaml"
+
 # Only what runs: no debug symbols, no development settings.
 find "$publish" \( -name '*.pdb' -o -name '*.dbg' -o -name 'appsettings.Development.json' \) -delete
 

@@ -138,6 +138,21 @@ public sealed partial class DeployConsistencyTests(DeployConsistencyTests.ApiRou
     }
 
     [Fact]
+    public void EveryFunctionRunsTheCollectorWithTheShippedConfiguration()
+    {
+        var collector = File.ReadAllText(Path.Combine(s_deploy, "collector.yaml"));
+        Assert.Matches(@"(?s)traces:\s*\n\s*receivers: \[otlp\]\s*\n\s*exporters: \[awsxray\]", collector);
+        Assert.Matches(@"(?s)metrics:\s*\n\s*receivers: \[otlp\]\s*\n\s*exporters: \[awsemf\]", collector);
+        Assert.Contains("cp \"$root/deploy/collector.yaml\" \"$publish/collector.yaml\"", File.ReadAllText(Path.Combine(s_deploy, "package.sh")), StringComparison.Ordinal);
+        Assert.All(LambrollFunctions().Values, f =>
+        {
+            var variables = f.Json.GetProperty("Environment").GetProperty("Variables");
+            Assert.Equal("/var/task/collector.yaml", variables.GetProperty("OPENTELEMETRY_COLLECTOR_CONFIG_URI").GetString());
+            Assert.Equal("none", variables.GetProperty("OTEL_LOGS_EXPORTER").GetString());
+        });
+    }
+
+    [Fact]
     public void TheMigrateFunctionRunsTheMigrateHandlerAndIsGivenNoSigningKey()
     {
         var migrate = LambrollFunctions()["migrate"];
