@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Npgsql;
+using Polly;
+using Polly.Retry;
 
 namespace SocialMedia.Api.Infrastructure;
 
@@ -42,10 +44,28 @@ public static class SecretsExtensionConfiguration
 
     private sealed class Provider(Uri extension, string token, string? jwtArn, string? databaseArn, string? connectionString) : ConfigurationProvider
     {
+        /// <summary>
+        /// Lambda starts its extensions with the function, not before it: during Init the extension
+        /// may not listen yet (connection refused) or may answer that it is not ready (400, 5xx).
+        /// A few quick retries cover that, within a few seconds of Init's ten. A refusal that
+        /// retrying cannot change (401/403: the token; 404: the secret) fails at once.
+        /// </summary>
+        private static readonly ResiliencePipeline s_untilReady = new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<HttpRequestException>().Handle<TaskCanceledException>().Handle<ExtensionNotReadyException>(),
+                MaxRetryAttempts = 8,
+                BackoffType = DelayBackoffType.Exponential,
+                Delay = TimeSpan.FromMilliseconds(50),
+                MaxDelay = TimeSpan.FromSeconds(1),
+                UseJitter = true,
+            })
+            .Build();
+
         public override void Load()
         {
             // Configuration loads synchronously; this runs once, at cold start, before anything listens.
-            using var client = new HttpClient { BaseAddress = extension, Timeout = TimeSpan.FromSeconds(10) };
+            using var client = new HttpClient { BaseAddress = extension, Timeout = TimeSpan.FromSeconds(2) };
             client.DefaultRequestHeaders.Add("X-Aws-Parameters-Secrets-Token", token);
             if (!string.IsNullOrEmpty(jwtArn))
             {
@@ -61,20 +81,27 @@ public static class SecretsExtensionConfiguration
             }
         }
 
-        private static async Task<string> FetchAsync(HttpClient client, string secretId)
-        {
-            using var response = await client.GetAsync("secretsmanager/get?secretId=" + Uri.EscapeDataString(secretId));
-            if (!response.IsSuccessStatusCode)
+        private static Task<string> FetchAsync(HttpClient client, string secretId) =>
+            s_untilReady.ExecuteAsync(static async (state, cancellationToken) =>
             {
-                // The extension's body may echo request details; the status is enough to act on.
-                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                    $"The Parameters and Secrets extension answered {(int)response.StatusCode} for secret {secretId}."));
-            }
+                using var response = await state.client.GetAsync("secretsmanager/get?secretId=" + Uri.EscapeDataString(state.secretId), cancellationToken);
+                if (!response.IsSuccessStatusCode)
+                {
+                    // The extension's body may echo request details; the status is enough to act on.
+                    var message = string.Create(CultureInfo.InvariantCulture,
+                        $"The Parameters and Secrets extension answered {(int)response.StatusCode} for secret {state.secretId}.");
+                    throw (int)response.StatusCode is 400 or 429 or >= 500
+                        ? new ExtensionNotReadyException(message)
+                        : new InvalidOperationException(message);
+                }
 
-            var secret = await response.Content.ReadFromJsonAsync(SecretsJsonContext.Default.SecretValue);
-            return secret?.SecretString ?? throw new InvalidOperationException($"The secret {secretId} has no string value.");
-        }
+                var secret = await response.Content.ReadFromJsonAsync(SecretsJsonContext.Default.SecretValue, cancellationToken);
+                return secret?.SecretString ?? throw new InvalidOperationException($"The secret {state.secretId} has no string value.");
+            }, (client, secretId), CancellationToken.None).AsTask();
     }
+
+    /// <summary>An answer that may change once the extension is ready; after the last retry, the start fails with it.</summary>
+    private sealed class ExtensionNotReadyException(string message) : InvalidOperationException(message);
 
     internal sealed record SecretValue(string? SecretString);
 

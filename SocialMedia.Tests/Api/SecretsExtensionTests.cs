@@ -18,6 +18,7 @@ public sealed class SecretsExtensionTests : IAsyncLifetime
     private const string DatabaseArn = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:db-GhIjKl";
     private readonly int _port = ProcessRunner.FreeTcpPort();
     private WebApplication _extension = null!;
+    private int _notReadyAnswersLeft;
 
     public async Task InitializeAsync()
     {
@@ -25,7 +26,9 @@ public sealed class SecretsExtensionTests : IAsyncLifetime
         builder.WebHost.UseUrls($"http://localhost:{_port}");
         _extension = builder.Build();
         _extension.MapGet("/secretsmanager/get", (HttpRequest request, string secretId) =>
-            request.Headers["X-Aws-Parameters-Secrets-Token"] != SessionToken ? Results.StatusCode(401)
+            // What the extension answers while it is still starting.
+            Interlocked.Decrement(ref _notReadyAnswersLeft) >= 0 ? Results.Text("not ready to serve traffic, please wait", statusCode: 400)
+            : request.Headers["X-Aws-Parameters-Secrets-Token"] != SessionToken ? Results.StatusCode(401)
             // The GetSecretValue response shape, PascalCase as Secrets Manager sends it.
             : secretId == JwtArn ? Results.Text($$"""{"ARN":"{{JwtArn}}","Name":"jwt","SecretString":"jwt-key-from-secrets-manager-0123456789","VersionStages":["AWSCURRENT"]}""", "application/json")
             : secretId == DatabaseArn ? Results.Text($$"""{"ARN":"{{DatabaseArn}}","Name":"db","SecretString":"{\"username\":\"app\",\"password\":\"p@ss;word\",\"engine\":\"postgres\"}"}""", "application/json")
@@ -77,5 +80,26 @@ public sealed class SecretsExtensionTests : IAsyncLifetime
         var error = Assert.Throws<InvalidOperationException>(() => Build(new() { ["AWS_SESSION_TOKEN"] = "wrong", ["Jwt:SecretArn"] = JwtArn }));
         Assert.Contains("401", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("wrong", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_extension_that_is_not_ready_yet_is_asked_again_during_init()
+    {
+        _notReadyAnswersLeft = 3;
+
+        var configuration = Build(new() { ["AWS_SESSION_TOKEN"] = SessionToken, ["Jwt:SecretArn"] = JwtArn });
+
+        Assert.Equal("jwt-key-from-secrets-manager-0123456789", configuration["Jwt:Secret"]);
+        Assert.True(_notReadyAnswersLeft < 0, "the extension was asked again after its not-ready answers");
+    }
+
+    [Fact]
+    public void An_extension_that_never_gets_ready_stops_the_start_with_its_last_answer()
+    {
+        _notReadyAnswersLeft = int.MaxValue;
+
+        var error = Assert.ThrowsAny<InvalidOperationException>(() => Build(new() { ["AWS_SESSION_TOKEN"] = SessionToken, ["Jwt:SecretArn"] = JwtArn }));
+
+        Assert.Contains("400", error.Message, StringComparison.Ordinal);
     }
 }
