@@ -11,6 +11,8 @@ locals {
   partition  = data.aws_partition.current.partition
   name       = "${var.project}-${local.stage}"
 
+  secret_recovery_window_days = coalesce(var.secret_recovery_window_days, local.stage == "prod" ? 7 : 0)
+
   # The four API functions are one package with FUNCTION_GROUP set; the authorizer is the same
   # package with _HANDLER=authorizer; migrate applies EF Core migrations once per release.
   api_groups = ["auth", "posts", "likes", "comments"]
@@ -57,25 +59,27 @@ module "vpc" {
 module "secrets" {
   source = "./modules/secrets"
 
-  name = "${var.project}/${local.stage}"
+  name                 = "${var.project}/${local.stage}"
+  recovery_window_days = local.secret_recovery_window_days
 }
 
 module "rds" {
   source = "./modules/rds"
 
-  name                    = local.name
-  subnet_ids              = module.vpc.private_subnet_ids
-  database_sg_id          = module.vpc.database_security_group_id
-  proxy_sg_id             = module.vpc.proxy_security_group_id
-  engine_version          = var.db_engine_version
-  min_capacity            = var.db_min_capacity
-  max_capacity            = var.db_max_capacity
-  instance_count          = var.db_instance_count
-  backup_retention_days   = var.db_backup_retention_days
-  deletion_protection     = var.db_deletion_protection
-  credentials_secret_name = "${var.project}/${local.stage}/database"
-  proxy_enabled           = var.db_proxy_enabled
-  log_retention_days      = var.log_retention_days
+  name                        = local.name
+  subnet_ids                  = module.vpc.private_subnet_ids
+  database_sg_id              = module.vpc.database_security_group_id
+  proxy_sg_id                 = module.vpc.proxy_security_group_id
+  engine_version              = var.db_engine_version
+  min_capacity                = var.db_min_capacity
+  max_capacity                = var.db_max_capacity
+  instance_count              = var.db_instance_count
+  backup_retention_days       = var.db_backup_retention_days
+  deletion_protection         = var.db_deletion_protection
+  credentials_secret_name     = "${var.project}/${local.stage}/database"
+  secret_recovery_window_days = local.secret_recovery_window_days
+  proxy_enabled               = var.db_proxy_enabled
+  log_retention_days          = var.log_retention_days
 }
 
 module "s3" {

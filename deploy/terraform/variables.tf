@@ -286,3 +286,16 @@ variable "alarm_api_5xx_rate" {
   description = "Alarm when this fraction of requests (0.02 = 2%) ends in 5xx for 10 minutes."
   default     = 0.02
 }
+
+variable "secrets_version" {
+  type        = string
+  description = "Bump after putting a new JWT key or database password: each function's configuration changes with it, so lambroll publishes new versions and no warm sandbox keeps serving with the old secret (a sandbox reads secrets once, at cold start)."
+  default     = "1"
+}
+
+variable "secret_recovery_window_days" {
+  type        = number
+  description = "Days a destroyed stage's secrets can still be restored (their names stay taken meanwhile, so the stage cannot be created again). Default: 7 for prod, 0 elsewhere, so a dev or staging stage can be destroyed and re-created at once."
+  default     = null
+}
+

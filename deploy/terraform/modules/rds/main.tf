@@ -23,7 +23,7 @@ resource "random_password" "master" {
 resource "aws_secretsmanager_secret" "credentials" {
   name                    = var.credentials_secret_name
   description             = "Database credentials (RDS secret format). Read by RDS Proxy, the API functions and the migrate function."
-  recovery_window_in_days = 7
+  recovery_window_in_days = var.secret_recovery_window_days
 }
 
 resource "aws_secretsmanager_secret_version" "credentials" {

@@ -75,3 +75,9 @@ variable "proxy_enabled" {
   description = "Put RDS Proxy between the functions and Aurora. False connects them to the cluster directly (a dev-only saving: the proxy bills at least 8 ACUs around the clock)."
   default     = true
 }
+
+variable "secret_recovery_window_days" {
+  type        = number
+  description = "Days the destroyed credentials secret can still be restored (0 deletes it at once)."
+  default     = 7
+}
