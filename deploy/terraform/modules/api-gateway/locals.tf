@@ -227,4 +227,20 @@ locals {
     wafStatus          = "$context.wafResponseCode"
     errorType          = "$context.error.responseType"
   })
+
+  # The rules of the two AWS managed rule groups (their documented names), each overridden in
+  # main.tf: a block answers the API's problem body, and the common set's body rules only count.
+  waf_common_rules = [
+    "NoUserAgent_HEADER", "UserAgent_BadBots_HEADER", "SizeRestrictions_QUERYSTRING", "SizeRestrictions_Cookie_HEADER",
+    "SizeRestrictions_BODY", "SizeRestrictions_URIPATH", "EC2MetaDataSSRF_BODY", "EC2MetaDataSSRF_COOKIE",
+    "EC2MetaDataSSRF_URIPATH", "EC2MetaDataSSRF_QUERYARGUMENTS", "GenericLFI_QUERYARGUMENTS", "GenericLFI_URIPATH",
+    "GenericLFI_BODY", "RestrictedExtensions_URIPATH", "RestrictedExtensions_QUERYARGUMENTS", "GenericRFI_QUERYARGUMENTS",
+    "GenericRFI_BODY", "GenericRFI_URIPATH", "CrossSiteScripting_COOKIE", "CrossSiteScripting_QUERYARGUMENTS",
+    "CrossSiteScripting_BODY", "CrossSiteScripting_URIPATH",
+  ]
+  waf_known_bad_inputs_rules = [
+    "JavaDeserializationRCE_HEADER", "JavaDeserializationRCE_BODY", "JavaDeserializationRCE_URIPATH", "JavaDeserializationRCE_QUERYSTRING",
+    "Host_localhost_HEADER", "PROPFIND_METHOD", "ExploitablePaths_URIPATH", "Log4JRCE_HEADER", "Log4JRCE_QUERYSTRING",
+    "Log4JRCE_BODY", "Log4JRCE_URIPATH",
+  ]
 }

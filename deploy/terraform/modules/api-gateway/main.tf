@@ -162,6 +162,18 @@ resource "aws_wafv2_web_acl" "this" {
     })
   }
 
+  # What WAF sends when a managed rule blocks: the API's own problem shape, not WAF's bare 403 page.
+  custom_response_body {
+    key          = "blocked"
+    content_type = "APPLICATION_JSON"
+    content = jsonencode({
+      type   = "https://social-media-api.dev/problems/forbidden"
+      title  = "Forbidden"
+      status = 403
+      detail = "The request was refused by the API's firewall. If it was an ordinary request, quote the time and path when reporting it."
+    })
+  }
+
   rule {
     name     = "auth-rate-per-ip"
     priority = 0
@@ -251,12 +263,29 @@ resource "aws_wafv2_web_acl" "this" {
         vendor_name = "AWS"
         name        = "AWSManagedRulesCommonRuleSet"
 
-        # The set blocks bodies over 8 KiB; the API accepts up to 64 KiB and answers 413 itself
-        # past that, in the contract's shape. Counted, not blocked.
-        rule_action_override {
-          name = "SizeRestrictions_BODY"
-          action_to_use {
-            count {}
+        # Rules that read the JSON body only count: post text may quote HTML, file paths or URLs
+        # ("<script>", "../", "http://169.254.169.254"), which the API stores as text and never
+        # interprets, and bodies past 8 KiB are the API's to refuse (413, up to 64 KiB). The
+        # rest block with the API's problem body.
+        dynamic "rule_action_override" {
+          for_each = local.waf_common_rules
+          content {
+            name = rule_action_override.value
+            action_to_use {
+              dynamic "count" {
+                for_each = endswith(rule_action_override.value, "_BODY") ? [1] : []
+                content {}
+              }
+              dynamic "block" {
+                for_each = endswith(rule_action_override.value, "_BODY") ? [] : [1]
+                content {
+                  custom_response {
+                    response_code            = 403
+                    custom_response_body_key = "blocked"
+                  }
+                }
+              }
+            }
           }
         }
       }
@@ -281,6 +310,21 @@ resource "aws_wafv2_web_acl" "this" {
       managed_rule_group_statement {
         vendor_name = "AWS"
         name        = "AWSManagedRulesKnownBadInputsRuleSet"
+
+        dynamic "rule_action_override" {
+          for_each = local.waf_known_bad_inputs_rules
+          content {
+            name = rule_action_override.value
+            action_to_use {
+              block {
+                custom_response {
+                  response_code            = 403
+                  custom_response_body_key = "blocked"
+                }
+              }
+            }
+          }
+        }
       }
     }
 
