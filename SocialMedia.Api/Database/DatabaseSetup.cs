@@ -25,6 +25,8 @@ internal static class DatabaseSetup
             WithPoolingDefaults(services.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionName)) ?? "");
         builder.Services.AddSingleton<Postgres>();
         builder.Services.AddSingleton<Migrations>();
+        builder.Services.AddSingleton<AppRole>();
+        builder.Services.AddOptions<AppRoleOptions>().BindConfiguration(AppRoleOptions.SectionName);
         // /health: ready while the data source gets an answer to SELECT 1.
         builder.Services.AddHealthChecks().AddNpgSql(name: "database");
         return builder;

@@ -11,7 +11,7 @@ namespace SocialMedia.Api.Database;
 /// invocation's error. Running it twice is harmless; the script is idempotent and a lock keeps
 /// two runs from overlapping.
 /// </summary>
-internal sealed class MigrationHandler(Migrations migrations, ILogger<MigrationHandler> logger) : ILambdaHandler
+internal sealed class MigrationHandler(Migrations migrations, AppRole appRole, Microsoft.Extensions.Options.IOptions<AppRoleOptions> role, ILogger<MigrationHandler> logger) : ILambdaHandler
 {
     /// <summary>The <c>_HANDLER</c> value of the migrate function (deploy/ sets it).</summary>
     public const string HandlerName = "migrate";
@@ -19,6 +19,7 @@ internal sealed class MigrationHandler(Migrations migrations, ILogger<MigrationH
     public async Task<byte[]> HandleAsync(LambdaInvocation invocation, CancellationToken cancellationToken)
     {
         var applied = await migrations.ApplyAsync(cancellationToken);
+        await appRole.EnsureAsync(role.Value, cancellationToken);
         logger.LogInformation("Database migrated");
         return JsonSerializer.SerializeToUtf8Bytes(new MigrationResult(applied), MigrationJsonContext.Default.MigrationResult);
     }

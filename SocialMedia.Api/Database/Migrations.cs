@@ -128,6 +128,8 @@ internal static class MigrateCommand
         try
         {
             await app.Services.GetRequiredService<Migrations>().ApplyAsync(CancellationToken.None);
+            await app.Services.GetRequiredService<AppRole>().EnsureAsync(
+                app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AppRoleOptions>>().Value, CancellationToken.None);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

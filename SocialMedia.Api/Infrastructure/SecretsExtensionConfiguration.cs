@@ -20,13 +20,15 @@ public static class SecretsExtensionConfiguration
 {
     public const string JwtSecretArnKey = "Jwt:SecretArn";
     public const string DatabaseSecretArnKey = "Database:CredentialsSecretArn";
+    public const string AppRoleSecretArnKey = "Database:AppCredentialsSecretArn";
 
     public static IConfigurationBuilder AddSecretsExtension(this IConfigurationManager configuration)
     {
         // Only the keys decide whether anything is fetched; everywhere else this adds nothing.
         var jwtArn = configuration[JwtSecretArnKey];
         var databaseArn = configuration[DatabaseSecretArnKey];
-        if (string.IsNullOrEmpty(jwtArn) && string.IsNullOrEmpty(databaseArn))
+        var appRoleArn = configuration[AppRoleSecretArnKey];
+        if (string.IsNullOrEmpty(jwtArn) && string.IsNullOrEmpty(databaseArn) && string.IsNullOrEmpty(appRoleArn))
         {
             return configuration;
         }
@@ -34,15 +36,15 @@ public static class SecretsExtensionConfiguration
         var port = configuration["PARAMETERS_SECRETS_EXTENSION_HTTP_PORT"] ?? "2773";
         var token = configuration["AWS_SESSION_TOKEN"] ?? "";
         var connectionString = configuration.GetConnectionString(Database.DatabaseSetup.ConnectionName);
-        return configuration.Add(new Source(new Uri($"http://localhost:{port}/"), token, jwtArn, databaseArn, connectionString));
+        return configuration.Add(new Source(new Uri($"http://localhost:{port}/"), token, jwtArn, databaseArn, appRoleArn, connectionString));
     }
 
-    private sealed class Source(Uri extension, string token, string? jwtArn, string? databaseArn, string? connectionString) : IConfigurationSource
+    private sealed class Source(Uri extension, string token, string? jwtArn, string? databaseArn, string? appRoleArn, string? connectionString) : IConfigurationSource
     {
-        public IConfigurationProvider Build(IConfigurationBuilder builder) => new Provider(extension, token, jwtArn, databaseArn, connectionString);
+        public IConfigurationProvider Build(IConfigurationBuilder builder) => new Provider(extension, token, jwtArn, databaseArn, appRoleArn, connectionString);
     }
 
-    private sealed class Provider(Uri extension, string token, string? jwtArn, string? databaseArn, string? connectionString) : ConfigurationProvider
+    private sealed class Provider(Uri extension, string token, string? jwtArn, string? databaseArn, string? appRoleArn, string? connectionString) : ConfigurationProvider
     {
         /// <summary>
         /// Lambda starts its extensions with the function, not before it: during Init the extension
@@ -78,6 +80,15 @@ public static class SecretsExtensionConfiguration
                     ?? throw new InvalidOperationException($"The secret {databaseArn} holds no database credentials.");
                 Data[$"ConnectionStrings:{Database.DatabaseSetup.ConnectionName}"] =
                     new NpgsqlConnectionStringBuilder(connectionString) { Username = credentials.Username, Password = credentials.Password }.ConnectionString;
+            }
+
+            // The migrate function's: the API's own role, which it creates and whose password it sets.
+            if (!string.IsNullOrEmpty(appRoleArn))
+            {
+                var role = JsonSerializer.Deserialize(FetchAsync(client, appRoleArn).GetAwaiter().GetResult(), SecretsJsonContext.Default.DatabaseCredentials)
+                    ?? throw new InvalidOperationException($"The secret {appRoleArn} holds no database credentials.");
+                Data[$"{Database.AppRoleOptions.SectionName}:Username"] = role.Username;
+                Data[$"{Database.AppRoleOptions.SectionName}:Password"] = role.Password;
             }
         }
 

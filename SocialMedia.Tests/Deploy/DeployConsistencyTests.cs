@@ -165,6 +165,25 @@ public sealed partial class DeployConsistencyTests(DeployConsistencyTests.ApiRou
     }
 
     [Fact]
+    public void Only_migrate_connects_as_the_master_user_and_the_rest_as_the_dml_only_role()
+    {
+        foreach (var function in LambrollFunctions().Values)
+        {
+            var variables = function.Json.GetProperty("Environment").GetProperty("Variables");
+            var credentials = variables.GetProperty("Database__CredentialsSecretArn").GetString();
+            if (function.Name == "migrate")
+            {
+                Assert.Contains("settings.database_secret_arn", credentials, StringComparison.Ordinal);
+                Assert.Contains("settings.app_database_secret_arn", variables.GetProperty("Database__AppCredentialsSecretArn").GetString(), StringComparison.Ordinal);
+            }
+            else
+            {
+                Assert.Contains("settings.app_database_secret_arn", credentials, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Fact]
     public void EveryFunctionGroupNamedInDeployExistsInTheCode()
     {
         var known = FunctionGroup.Names.Append(FunctionGroup.All).ToHashSet();

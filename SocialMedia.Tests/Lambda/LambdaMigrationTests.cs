@@ -16,6 +16,7 @@ public sealed class LambdaMigrationTests
     public async Task The_migrate_function_applies_the_migrations_in_its_invocation_and_needs_no_jwt_key()
     {
         var connectionString = await (await TestInfrastructure.GetPostgresAsync()).CreateEmptyDatabaseAsync();
+        var appRole = "app_" + Guid.NewGuid().ToString("N")[..12];
         await using var runtime = await LambdaRuntimeEmulator.StartAsync();
         await using var function = ApiProcess.Start(new Dictionary<string, string?>
         {
@@ -24,6 +25,7 @@ public sealed class LambdaMigrationTests
             ["_HANDLER"] = "migrate",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["ConnectionStrings__socialdb"] = connectionString,
+            ["Database__AppRole__Username"] = appRole,
         });
 
         var first = await runtime.InvokeAsync("{}", timeLimit: TimeSpan.FromMinutes(2));
@@ -38,5 +40,23 @@ public sealed class LambdaMigrationTests
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT count(*) FROM \"__EFMigrationsHistory\"", connection);
         Assert.Equal((long)Migrations.MigrationIds.Count, (long)(await command.ExecuteScalarAsync())!);
+
+        // The API's role: reads and writes rows, and nothing else.
+        await using var app = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Username = appRole, Pooling = false }.ConnectionString);
+        await app.OpenAsync();
+        await ExecuteAsync(app, "INSERT INTO revoked_tokens (jti, expires_at) VALUES ('role-check', now())");
+        await ExecuteAsync(app, "SELECT count(*) FROM posts");
+        await ExecuteAsync(app, "DELETE FROM revoked_tokens WHERE jti = 'role-check'");
+        foreach (var forbidden in new[] { "CREATE TABLE intruder (id int)", "DROP TABLE posts", "ALTER TABLE posts ADD COLUMN x int", "SELECT * FROM \"__EFMigrationsHistory\"", "CREATE ROLE other" })
+        {
+            var refused = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(app, forbidden));
+            Assert.True(refused.SqlState is PostgresErrorCodes.InsufficientPrivilege, $"{forbidden}: {refused.SqlState}");
+        }
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 }

@@ -112,8 +112,10 @@ module "iam" {
   api_groups          = local.api_groups
   jwt_secret_arn      = module.secrets.jwt_secret_arn
   database_secret_arn = module.rds.credentials_secret_arn
-  images_bucket_arn   = module.s3.images_bucket_arn
-  image_key_prefix    = "posts/"
+
+  app_database_secret_arn = module.rds.app_credentials_secret_arn
+  images_bucket_arn       = module.s3.images_bucket_arn
+  image_key_prefix        = "posts/"
   # API Gateway invokes exactly the aliases it integrates with, nothing else.
   invokable_function_arns = [for f in concat(local.api_groups, ["authorizer"]) : local.function_alias_arns[f]]
 }

@@ -98,12 +98,13 @@ output "lambda" {
         "Timeout=15",
         "Command Timeout=20",
       ])
-      database_secret_arn  = module.rds.credentials_secret_arn
-      jwt_secret_arn       = module.secrets.jwt_secret_arn
-      secrets_version      = var.secrets_version
-      images_bucket        = module.s3.images_bucket_id
-      images_base_url      = "https://${module.cloudfront.domain_name}"
-      cors_allowed_origins = slice(concat(var.cors_allowed_origins, ["", "", ""]), 0, 3)
+      database_secret_arn     = module.rds.credentials_secret_arn
+      app_database_secret_arn = module.rds.app_credentials_secret_arn
+      jwt_secret_arn          = module.secrets.jwt_secret_arn
+      secrets_version         = var.secrets_version
+      images_bucket           = module.s3.images_bucket_id
+      images_base_url         = "https://${module.cloudfront.domain_name}"
+      cors_allowed_origins    = slice(concat(var.cors_allowed_origins, ["", "", ""]), 0, 3)
       otel_resource_attributes = join(",", [
         "deployment.environment.name=${local.stage}",
         "service.namespace=${var.project}",

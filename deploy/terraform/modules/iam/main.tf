@@ -72,18 +72,24 @@ data "aws_iam_policy_document" "function" {
     }
   }
 
-  statement {
-    sid       = "JwtSigningKey"
-    actions   = ["secretsmanager:GetSecretValue"]
-    resources = [var.jwt_secret_arn]
+  # migrate never signs or reads a token.
+  dynamic "statement" {
+    for_each = each.key == "migrate" ? [] : [1]
+    content {
+      sid       = "JwtSigningKey"
+      actions   = ["secretsmanager:GetSecretValue"]
+      resources = [var.jwt_secret_arn]
+    }
   }
 
+  # The API functions and the authorizer get the DML-only role's credentials; only migrate gets
+  # the master user's (and the role's, to set its password).
   dynamic "statement" {
     for_each = contains(local.db_functions, each.key) ? [1] : []
     content {
       sid       = "DatabaseCredentials"
       actions   = ["secretsmanager:GetSecretValue"]
-      resources = [var.database_secret_arn]
+      resources = each.key == "migrate" ? [var.database_secret_arn, var.app_database_secret_arn] : [var.app_database_secret_arn]
     }
   }
 

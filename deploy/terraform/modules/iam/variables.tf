@@ -35,7 +35,12 @@ variable "jwt_secret_arn" {
 
 variable "database_secret_arn" {
   type        = string
-  description = "Secret of the database credentials."
+  description = "Secret of the database master credentials (the migrate function only)."
+}
+
+variable "app_database_secret_arn" {
+  type        = string
+  description = "Secret of the API's DML-only database role."
 }
 
 variable "images_bucket_arn" {

@@ -38,6 +38,32 @@ resource "aws_secretsmanager_secret_version" "credentials" {
   })
 }
 
+# The role the functions connect as: DML on the API's tables and nothing else (no DDL, no other
+# schema, no role management). The master user stays with the migrate function, which owns the
+# schema, creates this role and keeps its grants (SocialMedia.Api/Database/AppRole.cs).
+resource "random_password" "app" {
+  length  = 48
+  special = false
+}
+
+resource "aws_secretsmanager_secret" "app_credentials" {
+  name                    = "${var.credentials_secret_name}-app"
+  description             = "Credentials of the API's own database role (DML only). Read by RDS Proxy, the API functions, the authorizer, and migrate (which sets the role's password from it)."
+  recovery_window_in_days = var.secret_recovery_window_days
+}
+
+resource "aws_secretsmanager_secret_version" "app_credentials" {
+  secret_id = aws_secretsmanager_secret.app_credentials.id
+  secret_string = jsonencode({
+    engine   = "postgres"
+    username = var.app_username
+    password = random_password.app.result
+    host     = local.endpoint
+    port     = 5432
+    dbname   = var.database_name
+  })
+}
+
 resource "aws_rds_cluster" "this" {
   cluster_identifier = var.name
   engine             = "aurora-postgresql"
@@ -121,7 +147,7 @@ data "aws_iam_policy_document" "proxy" {
   statement {
     sid       = "ReadTheDatabaseCredentials"
     actions   = ["secretsmanager:GetSecretValue"]
-    resources = [aws_secretsmanager_secret.credentials.arn]
+    resources = [aws_secretsmanager_secret.credentials.arn, aws_secretsmanager_secret.app_credentials.arn]
   }
 }
 
@@ -150,7 +176,15 @@ resource "aws_db_proxy" "this" {
     secret_arn                = aws_secretsmanager_secret.credentials.arn
     iam_auth                  = "DISABLED"
     client_password_auth_type = "POSTGRES_SCRAM_SHA_256"
-    description               = "API functions and migrations"
+    description               = "migrations (the master user)"
+  }
+
+  auth {
+    auth_scheme               = "SECRETS"
+    secret_arn                = aws_secretsmanager_secret.app_credentials.arn
+    iam_auth                  = "DISABLED"
+    client_password_auth_type = "POSTGRES_SCRAM_SHA_256"
+    description               = "the API functions and the authorizer (DML only)"
   }
 }
 

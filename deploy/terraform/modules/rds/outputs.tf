@@ -22,3 +22,8 @@ output "credentials_secret_arn" {
   description = "Secret with username and password for the proxy."
   value       = aws_secretsmanager_secret.credentials.arn
 }
+
+output "app_credentials_secret_arn" {
+  description = "Secret with the API role's username and password (DML only)."
+  value       = aws_secretsmanager_secret.app_credentials.arn
+}

@@ -81,3 +81,9 @@ variable "secret_recovery_window_days" {
   description = "Days the destroyed credentials secret can still be restored (0 deletes it at once)."
   default     = 7
 }
+
+variable "app_username" {
+  type        = string
+  description = "Database role the functions connect as (created by the migrate function)."
+  default     = "socialmedia_app"
+}
