@@ -44,7 +44,7 @@ public static class Extensions
     /// Traces, metrics and logs over OTLP, to the AppHost's dashboard locally and to the ADOT
     /// collector (X-Ray) in Lambda. Only when the endpoint is configured: spans and metrics that no
     /// exporter sends would still be recorded, tagged and measured on every request, for nobody
-    /// (bench/ measured that at about a sixth of the API's CPU for a small write).
+    /// (bench/README.md has what that costs).
     /// </summary>
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {

@@ -26,7 +26,7 @@ internal static class DatabaseSetup
         builder.Services.AddSingleton<Postgres>();
         builder.Services.AddSingleton<Migrations>();
         builder.Services.AddSingleton<AppRole>();
-        builder.Services.AddOptions<AppRoleOptions>().BindConfiguration(AppRoleOptions.SectionName);
+        builder.Services.AddOptions<AppRoleOptions>().BindConfiguration(AppRoleOptions.SectionName).ValidateOnStart();
         // /health: ready while the data source gets an answer to SELECT 1.
         builder.Services.AddHealthChecks().AddNpgSql(name: "database");
         return builder;

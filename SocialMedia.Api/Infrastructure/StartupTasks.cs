@@ -59,7 +59,7 @@ internal static class StartupTasks
         {
             // Browsers PUT straight to the bucket, so it needs CORS for the origins the API allows;
             // any origin only in Development, where the web app's port may change.
-            var origins = app.Services.GetRequiredService<IOptions<CorsSettings>>().Value.AllowedOrigins
+            var origins = app.Services.GetRequiredService<IOptions<CorsOriginsOptions>>().Value.AllowedOrigins
                 .Where(o => !string.IsNullOrWhiteSpace(o)).ToList();
             if (origins.Count == 0 && app.Environment.IsDevelopment())
             {

@@ -8,14 +8,6 @@ using SocialMedia.Api.Features.Auth;
 
 namespace SocialMedia.Api.Infrastructure;
 
-public sealed class CorsSettings
-{
-    public const string SectionName = "Cors";
-
-    /// <summary>Browser origins allowed to call the API. Empty in Development means any.</summary>
-    public string[] AllowedOrigins { get; set; } = [];
-}
-
 internal static class WebApiSetup
 {
     /// <summary>JSON, problem details, CORS, body limits and OpenAPI: how the API talks HTTP.</summary>
@@ -37,9 +29,10 @@ internal static class WebApiSetup
         // Kestrel's default first waits for data with a zero-byte read and only then rents a buffer
         // and reads: one more receive and readiness round per request. Behind a load balancer or API
         // Gateway there are a few busy keep-alive connections, not thousands of idle ones, so each
-        // keeps its 4 KiB buffer instead (bench/: about a tenth of a small write's CPU).
+        // keeps its 4 KiB buffer instead (bench/README.md has what it is worth).
         services.Configure<SocketTransportOptions>(options => options.WaitForDataBeforeAllocatingBuffer = false);
-        services.AddOptions<CorsSettings>().BindConfiguration(CorsSettings.SectionName);
+        services.AddOptions<CorsOriginsOptions>().BindConfiguration(CorsOriginsOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CorsOriginsOptions>, CorsOriginsOptionsValidator>();
         services.AddCors();
         services.AddSingleton<IConfigureOptions<CorsOptions>, CorsPolicySetup>();
 
@@ -142,7 +135,7 @@ internal static class WebApiSetup
         return app;
     }
 
-    private sealed class CorsPolicySetup(IOptions<CorsSettings> settings, IHostEnvironment environment) : IConfigureOptions<CorsOptions>
+    private sealed class CorsPolicySetup(IOptions<CorsOriginsOptions> settings, IHostEnvironment environment) : IConfigureOptions<CorsOptions>
     {
         public void Configure(CorsOptions options) => options.AddDefaultPolicy(policy =>
         {

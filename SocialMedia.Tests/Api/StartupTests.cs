@@ -56,6 +56,27 @@ public sealed class StartupTests
         }
     }
 
+    [Theory]
+    [InlineData("Cors__AllowedOrigins__0", "https://app.example.com/", "Cors:AllowedOrigins")]
+    [InlineData("RateLimits__LoginFailuresPerMinute", "-1", "RateLimits:LoginFailuresPerMinute")]
+    [InlineData("Storage__DeletionSweep__BatchSize", "0", "Storage:DeletionSweep")]
+    public async Task A_setting_that_cannot_work_stops_the_start_with_one_line_naming_it(string key, string value, string named)
+    {
+        var (exitCode, _, stderr) = await RunApiAsync(new()
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+            ["ConnectionStrings__socialdb"] = "Host=127.0.0.1;Database=unused",
+            ["Jwt__Secret"] = ApiFactory.JwtSecret,
+            [key] = value,
+        });
+
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("Configuration error:", line, StringComparison.Ordinal);
+        Assert.Contains(named, line, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_production_start_logs_no_warning_and_writes_no_data_protection_key()
     {
