@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# bench/run.sh: the API's hot paths side by side with PostgreSQL answering the same SQL (pgbench),
-# in one run and at one concurrency, so that every figure is a ratio taken under the same load.
+# bench/run.sh: the API's hot paths side by side with PostgreSQL running only the statement that
+# produces each answer (pgbench, bench/sql/answer/*.sql: the yardstick), in one run and at one
+# concurrency, so that every figure is a ratio taken under the same load. Whatever the API adds
+# (a revocation lookup, another statement, its own CPU) is the API's cost. The old yardstick, a
+# replay of exactly what the API sends (bench/sql/*.sql, pgbench -j 1), is measured beside it.
 # See bench/README.md for how to read the output. Everything runs on 127.0.0.1 and is stopped
 # and removed at the end; only bench/results/<time>/ stays.
 #
@@ -16,7 +19,8 @@
 #   BENCH_DEEP_CONCURRENCY  connections for the deep-page measurements: the time of one page,
 #                      not of a queue of them                        (1)
 #   BENCH_API_DIR      a published SocialMedia.Api to measure instead of publishing this checkout
-#   BENCH_AOT=1        publish and measure the Native AOT build (dotnet publish -p:PublishAot=true) instead
+#   BENCH_BUILD        aot: the Native AOT build, the production one (dotnet publish -p:PublishAot=true);
+#                      jit: the framework-dependent Release build, for comparison    (aot)
 #   BENCH_ONLY         measure only these rows, comma-separated: timeline, comments, deep, like,
 #                      create (all); the peak RSS then covers only that load
 #   BENCH_COMPARE_DIR  a second published SocialMedia.Api: run it next to the first and alternate
@@ -28,6 +32,10 @@ set -euo pipefail
 bench=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$bench")
 CONCURRENCY=${BENCH_CONCURRENCY:-16}
+# wrk and the yardstick's pgbench get a thread per core, so that neither client is the bottleneck.
+THREADS=$(nproc)
+[ "$THREADS" -le "$CONCURRENCY" ] || THREADS=$CONCURRENCY
+BUILD=${BENCH_BUILD:-$([ "${BENCH_AOT:-1}" = 0 ] && echo jit || echo aot)}
 DURATION=${BENCH_DURATION:-8}
 WARMUP=${BENCH_WARMUP:-3}
 ROUNDS=${BENCH_ROUNDS:-3}
@@ -111,7 +119,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # --- the API build -------------------------------------------------------------------------------
-if [ -z "$API_DIR" ] && [ "${BENCH_AOT:-0}" = 1 ]; then
+if [ -z "$API_DIR" ] && [ "$BUILD" = aot ]; then
   say "publishing SocialMedia.Api as Native AOT (dotnet publish -p:PublishAot=true)"
   API_DIR=$bench/results/publish-aot
   rid=linux-$(uname -m | sed 's/x86_64/x64/;s/aarch64/arm64/')
@@ -256,7 +264,9 @@ cpu_json() { # API_TICKS PG_TICKS -> {"api_cpu_ticks":..,"pg_cpu_ticks":..,"tick
 }
 
 run_wrk() { # OUT SCRIPT URL SECONDS
-  BENCH_OUT=$1 timeout $(($4 + 60)) wrk -t1 -c"$CONCURRENCY" -d"$4s" --timeout 5s -s "$bench/wrk/$2" "$3"
+  local threads=$THREADS
+  [ "$threads" -le "$CONCURRENCY" ] || threads=$CONCURRENCY
+  BENCH_OUT=$1 timeout $(($4 + 60)) wrk -t"$threads" -c"$CONCURRENCY" -d"$4s" --timeout 5s -s "$bench/wrk/$2" "$3"
 }
 
 # check_requests WRK_JSON WHAT: a run with failed or non-2xx requests fails the bench, since its
@@ -293,8 +303,18 @@ measure() {
       || { tail -n 20 "$results/pgbench-$tag.txt" >&2; failures=$((failures + 1)); break; }
     cpu_json 0 $(($(pg_ticks) - pg0)) >"$results/cpu-pgbench-$tag.json"
     helper pgbench-summary "$results/pgbench-$tag.txt" "$work/pgbench/$tag" >"$results/pgbench-$tag.json"
+    # The yardstick: only the statement that produces the answer, prepared, a thread per core.
+    local threads=$THREADS
+    [ "$threads" -le "$CONCURRENCY" ] || threads=$CONCURRENCY
+    pg0=$(pg_ticks)
+    timeout $((DURATION + 120)) "$pgbin/pgbench" -h 127.0.0.1 -p "$pgport" -U postgres -n -M prepared \
+      -c "$CONCURRENCY" -j "$threads" -T "$DURATION" -l --log-prefix="$work/pgbench/answer-$tag" \
+      "${pgbench_vars[@]}" "$@" -f "$bench/sql/answer/$sql" social >"$results/answer-$tag.txt" 2>&1 \
+      || { tail -n 20 "$results/answer-$tag.txt" >&2; failures=$((failures + 1)); break; }
+    cpu_json 0 $(($(pg_ticks) - pg0)) >"$results/cpu-answer-$tag.json"
+    helper pgbench-summary "$results/answer-$tag.txt" "$work/pgbench/answer-$tag" >"$results/answer-$tag.json"
     check_requests "$results/api-$tag.json" "$tag, API"
-    printf '%s: API %s | pgbench %s\n' "$tag" "$(cat "$results/api-$tag.json")" "$(cat "$results/pgbench-$tag.json")" >&2
+    printf '%s: API %s | yardstick %s | replay %s\n' "$tag" "$(cat "$results/api-$tag.json")" "$(cat "$results/answer-$tag.json")" "$(cat "$results/pgbench-$tag.json")" >&2
   done
   # The rounds that completed still make the row; the failure above already fails the run.
   helper rounds "$results" "$name" "$ROUNDS" >&2 || true
@@ -428,7 +448,7 @@ cat >"$results/meta.json" <<EOF
  "concurrency":$CONCURRENCY,"deep_concurrency":$DEEP_CONCURRENCY,"duration_s":$DURATION,"warmup_s":$WARMUP,"rounds":$ROUNDS,
  "users":$((USERS + 1)),"posts":$POSTS,"likes":$likes,"comments":$comments,"scale_posts":$SCALE_POSTS,
  "cpus":$(nproc),"loadavg":"$loadavg","deep_plan":"$deep_plan",
- "api":"$API_DIR","commit":"$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"}
+ "build":"$BUILD","threads":$THREADS,"api":"$API_DIR","commit":"$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"}
 EOF
 say "figures (also in $results/summary.md)"
 helper report "$results"

@@ -199,7 +199,12 @@ const commands = {
       const pgbench = read(`pgbench-${tag}.json`);
       const cpuApi = read(`cpu-api-${tag}.json`);
       const cpuPgbench = read(`cpu-pgbench-${tag}.json`);
-      if (api && pgbench && cpuApi && cpuPgbench) rounds.push({ round, api, pgbench, cpuApi, cpuPgbench, ratio: api.rps / pgbench.rps });
+      const answer = read(`answer-${tag}.json`);
+      const cpuAnswer = read(`cpu-answer-${tag}.json`);
+      if (api && pgbench && cpuApi && cpuPgbench && answer && cpuAnswer) {
+        // The yardstick is the answer statement alone; the replay ratio is kept for comparison.
+        rounds.push({ round, api, pgbench, cpuApi, cpuPgbench, answer, cpuAnswer, ratio: api.rps / answer.rps, replayRatio: api.rps / pgbench.rps });
+      }
     }
     if (rounds.length === 0) fail(`no complete round of ${name} in ${resultsDir}`);
     // The median pair stands for the row (the lower one of an even count): one disturbed round,
@@ -207,6 +212,7 @@ const commands = {
     const median = [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor((rounds.length - 1) / 2)];
     writeFileSync(join(resultsDir, `api-${name}.json`), JSON.stringify({ ...median.api, round: median.round }) + '\n');
     writeFileSync(join(resultsDir, `pgbench-${name}.json`), JSON.stringify({ ...median.pgbench, round: median.round }) + '\n');
+    writeFileSync(join(resultsDir, `answer-${name}.json`), JSON.stringify({ ...median.answer, round: median.round }) + '\n');
     // CPU per request over all pairs: more requests, less noise, and no choice to make.
     const sum = (pick) => rounds.reduce((total, r) => total + pick(r), 0);
     const ticksPerS = rounds[0].cpuApi.ticks_per_s;
@@ -218,8 +224,14 @@ const commands = {
       api_cpu_ticks: 0, pg_cpu_ticks: sum((r) => r.cpuPgbench.pg_cpu_ticks),
       ticks_per_s: ticksPerS, requests: sum((r) => r.pgbench.requests),
     }) + '\n');
-    writeFileSync(join(resultsDir, `rounds-${name}.json`), JSON.stringify(rounds.map((r) => ({ round: r.round, api_rps: r.api.rps, pgbench_rps: r.pgbench.rps, ratio: r.ratio }))) + '\n');
-    console.log(`${name}: API/pgbench by round ${rounds.map((r) => r.ratio.toFixed(2)).join(', ')}; median round ${median.round}`);
+    writeFileSync(join(resultsDir, `cpu-answer-${name}.json`), JSON.stringify({
+      api_cpu_ticks: 0, pg_cpu_ticks: sum((r) => r.cpuAnswer.pg_cpu_ticks),
+      ticks_per_s: ticksPerS, requests: sum((r) => r.answer.requests),
+    }) + '\n');
+    writeFileSync(join(resultsDir, `rounds-${name}.json`), JSON.stringify(rounds.map((r) => ({
+      round: r.round, api_rps: r.api.rps, answer_rps: r.answer.rps, pgbench_rps: r.pgbench.rps, ratio: r.ratio, replay_ratio: r.replayRatio,
+    }))) + '\n');
+    console.log(`${name}: API/yardstick by round ${rounds.map((r) => r.ratio.toFixed(2)).join(', ')} (API/replay ${rounds.map((r) => r.replayRatio.toFixed(2)).join(', ')}); median round ${median.round}`);
   },
 
   async report(resultsDir) {
@@ -228,8 +240,13 @@ const commands = {
     const ms = (us) => (Number.isFinite(us) ? (us / 1000).toFixed(2) : '-');
     const rows = [];
     const lines = [];
-    const header = `| ${'request'.padEnd(38)} | API req/s | p50 ms | p99 ms | pgbench tx/s | p50 ms | p99 ms | API/pgbench | rounds           |`;
+    const header = `| ${'request'.padEnd(38)} | API req/s | p50 ms | p99 ms | yardstick tx/s | p50 ms | API/yardstick | API CPU µs | PG CPU µs (API) | PG CPU µs (yardstick) | PG CPU ratio | rounds           |`;
     lines.push(header, `|${header.slice(1, -1).replace(/[^|]/g, '-')}|`);
+    const replayLines = [];
+    const replayHeader = `| ${'request'.padEnd(38)} | replay tx/s | API/replay | PG CPU µs (replay) |`;
+    replayLines.push(replayHeader, `|${replayHeader.slice(1, -1).replace(/[^|]/g, '-')}|`);
+    const us = (ticks, requests, perS) => (ticks * 1e6) / perS / requests;
+    const cpuRows = [];
     for (const [name, label] of [
       ['timeline', 'GET /posts?limit=20 (bearer)'],
       ['create', 'POST /posts'],
@@ -240,53 +257,46 @@ const commands = {
     ]) {
       const api = read(`api-${name}.json`);
       const pg = read(`pgbench-${name}.json`);
-      if (!api && !pg) continue;
-      const ratio = api && pg ? api.rps / pg.rps : NaN;
+      const answer = read(`answer-${name}.json`);
+      if (!api && !pg && !answer) continue;
+      const ratio = api && answer ? api.rps / answer.rps : NaN;
+      const replayRatio = api && pg ? api.rps / pg.rps : NaN;
       const rounds = read(`rounds-${name}.json`) ?? [];
-      rows.push({ name, api, pgbench: pg, ratio, rounds });
-      const spread = rounds.map((r) => r.ratio.toFixed(2)).join(' ');
-      lines.push(`| ${label.padEnd(38)} | ${(api?.rps.toFixed(0) ?? '-').padStart(9)} | ${ms(api?.p50_us).padStart(6)} | ${ms(api?.p99_us).padStart(6)} | ${(pg?.rps.toFixed(0) ?? '-').padStart(12)} | ${ms(pg?.p50_us).padStart(6)} | ${ms(pg?.p99_us).padStart(6)} | ${(Number.isFinite(ratio) ? ratio.toFixed(2) + '×' : '-').padStart(11)} | ${spread.padEnd(16)} |`);
-    }
-    // CPU per request: what each side costs, which other load on the machine barely moves.
-    const cpuRows = rows.map(({ name, api, pgbench }) => {
       const underApi = read(`cpu-api-${name}.json`);
-      const underPgbench = read(`cpu-pgbench-${name}.json`);
-      const apiRequests = underApi?.requests ?? api?.requests;
-      const pgbenchRequests = underPgbench?.requests ?? pgbench?.requests;
-      if (!underApi || !underPgbench || !apiRequests || !pgbenchRequests) return null;
-      const us = (ticks, requests, perS) => (ticks * 1e6) / perS / requests;
-      return {
+      const underReplay = read(`cpu-pgbench-${name}.json`);
+      const underAnswer = read(`cpu-answer-${name}.json`);
+      const cpu = underApi && underAnswer && underReplay ? {
         name,
-        api_us: us(underApi.api_cpu_ticks, apiRequests, underApi.ticks_per_s),
-        pg_us_under_api: us(underApi.pg_cpu_ticks, apiRequests, underApi.ticks_per_s),
-        pg_us_under_pgbench: us(underPgbench.pg_cpu_ticks, pgbenchRequests, underPgbench.ticks_per_s),
-      };
-    }).filter(Boolean);
-    if (cpuRows.length) {
-      const cpuHeader = `| ${'CPU per request, µs'.padEnd(38)} |    API | PostgreSQL (API) | PostgreSQL (pgbench) |`;
-      lines.push('', cpuHeader, `|${cpuHeader.slice(1, -1).replace(/[^|]/g, '-')}|`);
-      for (const c of cpuRows) {
-        const f = (v) => v.toFixed(0);
-        lines.push(`| ${c.name.padEnd(38)} | ${f(c.api_us).padStart(6)} | ${f(c.pg_us_under_api).padStart(16)} | ${f(c.pg_us_under_pgbench).padStart(20)} |`);
-      }
+        api_us: us(underApi.api_cpu_ticks, underApi.requests, underApi.ticks_per_s),
+        pg_us_under_api: us(underApi.pg_cpu_ticks, underApi.requests, underApi.ticks_per_s),
+        pg_us_under_yardstick: us(underAnswer.pg_cpu_ticks, underAnswer.requests, underAnswer.ticks_per_s),
+        pg_us_under_replay: us(underReplay.pg_cpu_ticks, underReplay.requests, underReplay.ticks_per_s),
+      } : null;
+      if (cpu) cpuRows.push(cpu);
+      rows.push({ name, api, yardstick: answer, replay: pg, ratio, replay_ratio: replayRatio, rounds, cpu });
+      const f = (v, digits = 0) => (Number.isFinite(v) ? v.toFixed(digits) : '-');
+      const spread = rounds.map((r) => r.ratio.toFixed(2)).join(' ');
+      lines.push(`| ${label.padEnd(38)} | ${f(api?.rps).padStart(9)} | ${ms(api?.p50_us).padStart(6)} | ${ms(api?.p99_us).padStart(6)} | ${f(answer?.rps).padStart(14)} | ${ms(answer?.p50_us).padStart(6)} | ${(Number.isFinite(ratio) ? ratio.toFixed(2) + '×' : '-').padStart(13)} | ${f(cpu?.api_us).padStart(10)} | ${f(cpu?.pg_us_under_api).padStart(15)} | ${f(cpu?.pg_us_under_yardstick).padStart(21)} | ${(cpu ? (cpu.pg_us_under_api / cpu.pg_us_under_yardstick).toFixed(2) + '×' : '-').padStart(12)} | ${spread.padEnd(16)} |`);
+      replayLines.push(`| ${label.padEnd(38)} | ${f(pg?.rps).padStart(11)} | ${(Number.isFinite(replayRatio) ? replayRatio.toFixed(2) + '×' : '-').padStart(10)} | ${f(cpu?.pg_us_under_replay).padStart(18)} |`);
     }
+    lines.push('', 'The old yardstick, for comparison: pgbench replaying every statement the API sends, as it sends them, one thread.', '', ...replayLines);
     const deep10k = read('api-deep-10k.json');
     const deep1m = read('api-deep-1m.json');
-    const pgDeep10k = read('pgbench-deep-10k.json');
-    const pgDeep1m = read('pgbench-deep-1m.json');
+    const pgDeep10k = read('answer-deep-10k.json');
+    const pgDeep1m = read('answer-deep-1m.json');
     const scaling = deep10k && deep1m ? deep1m.p50_us / deep10k.p50_us : NaN;
     const pgScaling = pgDeep10k && pgDeep1m ? pgDeep1m.p50_us / pgDeep10k.p50_us : NaN;
     lines.push('');
     if (Number.isFinite(scaling)) {
-      lines.push(`deep page p50, 1M posts / 10k posts: API ${scaling.toFixed(2)}× (pgbench ${pgScaling.toFixed(2)}×); plan: ${meta.deep_plan ?? '?'}`);
+      lines.push(`deep page p50, 1M posts / 10k posts: API ${scaling.toFixed(2)}× (yardstick ${pgScaling.toFixed(2)}×); plan: ${meta.deep_plan ?? '?'}`);
     }
     lines.push(`API start-up, process start to first 200 from /alive: ${meta.startup_ms ?? '?'} ms, ${meta.startup_cpu_ms ?? '?'} ms of CPU (first start, migrating an empty database: ${meta.first_startup_ms ?? '?'} ms)`);
     lines.push(`API peak RSS (VmHWM): ${meta.peak_rss_kb ? (meta.peak_rss_kb / 1024).toFixed(0) + ' MB' : '?'}`);
-    lines.push(`concurrency ${meta.concurrency} connections (deep pages: ${meta.deep_concurrency}), ${meta.rounds ?? 1} rounds of ${meta.duration_s} s per side after ${meta.warmup_s} s of warm-up (each row: the round with the median ratio; CPU over all rounds); ${meta.posts} posts, ${meta.users} users, ${meta.likes} likes, ${meta.comments} comments; ${meta.cpus} CPUs, load average at start ${meta.loadavg}`);
+    lines.push(`build ${meta.build ?? '?'}; wrk and the yardstick's pgbench with ${meta.threads ?? '?'} threads; concurrency ${meta.concurrency} connections (deep pages: ${meta.deep_concurrency}), ${meta.rounds ?? 1} rounds of ${meta.duration_s} s per side after ${meta.warmup_s} s of warm-up (each row: the round with the median ratio; CPU over all rounds); ${meta.posts} posts, ${meta.users} users, ${meta.likes} likes, ${meta.comments} comments; ${meta.cpus} CPUs, load average at start ${meta.loadavg}`);
     const text = lines.join('\n');
     console.log(text);
     writeFileSync(join(resultsDir, 'summary.md'), text + '\n');
-    writeFileSync(join(resultsDir, 'summary.json'), JSON.stringify({ ...meta, rows, cpu_per_request: cpuRows, deep_page_scaling: scaling, pgbench_deep_page_scaling: pgScaling }, null, 2));
+    writeFileSync(join(resultsDir, 'summary.json'), JSON.stringify({ ...meta, rows, cpu_per_request: cpuRows, deep_page_scaling: scaling, yardstick_deep_page_scaling: pgScaling }, null, 2));
   },
 };
 

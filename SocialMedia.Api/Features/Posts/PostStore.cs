@@ -201,6 +201,29 @@ internal sealed class PostStore(Postgres postgres)
                 : new PostResult(PostOutcome.Done, ReadRow(reader, 1)),
             cancellationToken);
 
+    private static readonly string s_createTextSql = $"""
+        WITH t AS ({AuthStore.CallerToken}), inserted AS (
+            INSERT INTO posts (id, user_id, content, image_key, created_at, updated_at)
+            SELECT $3, $2, $4, $5, $6, $6 FROM t WHERE NOT t.revoked
+            RETURNING user_id
+        )
+        SELECT t.revoked, u.username, u.avatar_url
+        FROM t LEFT JOIN (inserted i JOIN users u ON u.id = i.user_id) ON TRUE
+        """;
+
+    /// <summary>With an image: the same, and the image taken off the deletion queue (a post that dropped it may have queued it).</summary>
+    private static readonly string s_createWithImageSql = $"""
+        WITH t AS ({AuthStore.CallerToken}), inserted AS (
+            INSERT INTO posts (id, user_id, content, image_key, created_at, updated_at)
+            SELECT $3, $2, $4, $5, $6, $6 FROM t WHERE NOT t.revoked
+            RETURNING user_id
+        ), unqueued AS (
+            DELETE FROM image_deletions WHERE key = $5 AND EXISTS (SELECT 1 FROM inserted)
+        )
+        SELECT t.revoked, u.username, u.avatar_url
+        FROM t LEFT JOIN (inserted i JOIN users u ON u.id = i.user_id) ON TRUE
+        """;
+
     /// <summary>
     /// The row and its author in one statement (the counters start at their defaults, 0), unless
     /// the token is revoked. A retry after a lost answer meets its own first attempt's row (a
@@ -211,18 +234,7 @@ internal sealed class PostStore(Postgres postgres)
         try
         {
             return await postgres.RunAsync(
-                $"""
-                WITH t AS ({AuthStore.CallerToken}), inserted AS (
-                    INSERT INTO posts (id, user_id, content, image_key, created_at, updated_at)
-                    SELECT $3, $2, $4, $5, $6, $6 FROM t WHERE NOT t.revoked
-                    RETURNING user_id
-                ), unqueued AS (
-                    -- An image taken back from a post that dropped it: no longer to be deleted.
-                    DELETE FROM image_deletions WHERE key = $5 AND EXISTS (SELECT 1 FROM inserted)
-                )
-                SELECT t.revoked, u.username, u.avatar_url
-                FROM t LEFT JOIN (inserted i JOIN users u ON u.id = i.user_id) ON TRUE
-                """,
+                post.ImageKey is null ? s_createTextSql : s_createWithImageSql,
                 post,
                 static (p, post) =>
                 {
