@@ -138,7 +138,13 @@ public sealed class HostileCorpusTests(ApiFactory factory) : IClassFixture<ApiFa
             var status = (int)response.StatusCode;
             Assert.True(status < 500, $"{status} for {request}: {body}");
             var after = await CountRowsAsync(database);
-            if (status >= 400)
+            if (status is 414 or 431)
+            {
+                // Kestrel refuses an over-long request line or header block before any app code
+                // runs (as API Gateway does in AWS): a bare status, and nothing written.
+                Assert.True(after == rows, $"{status} for {request} changed the rows");
+            }
+            else if (status >= 400)
             {
                 Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
                 using var problem = JsonDocument.Parse(body);
