@@ -13,7 +13,8 @@ namespace SocialMedia.Tests.Api;
 /// lone surrogates, combining-mark floods, wrong JSON types, absurd numbers, deep nesting, broken
 /// JSON and bytes that are not UTF-8; ids and query values that are not what they should be;
 /// tokens that are not tokens. Whatever comes in, the answer is never a 5xx, every refusal is a
-/// problem body, and a refused request leaves no row behind. CsCheck generates a new corpus each run and
+/// problem body, and a refused request leaves no row behind. CsCheck generates a new corpus each run
+/// (CI pins one with CsCheck_Seed, .ci/run) and
 /// prints the seed of a failing one, so it replays.
 /// </summary>
 public sealed class HostileCorpusTests(ApiFactory factory) : IClassFixture<ApiFactory>
