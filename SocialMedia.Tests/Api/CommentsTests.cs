@@ -45,6 +45,8 @@ public sealed class CommentsTests(ApiFactory factory) : IClassFixture<ApiFactory
         using var client = factory.CreateClientWithToken(commenter.Token);
         for (var i = 0; i < 5; i++)
         {
+            // Millisecond timestamps, ties ordered by random-tailed UUIDv7 ids: one comment per millisecond.
+            await Task.Delay(5);
             (await client.PostAsJsonAsync($"/api/v1/posts/{postId}/comments", new { content = $"c{i}" })).Dispose();
         }
 

@@ -169,6 +169,9 @@ public sealed class PostsTests(ApiFactory factory) : IClassFixture<ApiFactory>
         var ids = new List<Guid>();
         for (var i = 0; i < 3; i++)
         {
+            // Timestamps have millisecond precision, and posts of the same millisecond are ordered by
+            // their (random-tailed) UUIDv7 ids: a fast build can create two in one millisecond.
+            await Task.Delay(5);
             ids.Add((await client.CreatePostAsync($"post {i}")).GetProperty("id").GetGuid());
         }
 
