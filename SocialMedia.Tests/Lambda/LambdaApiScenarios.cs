@@ -231,6 +231,8 @@ public abstract class LambdaApiScenarios(LambdaFunctionFixture function, Payload
         var created = new List<string>();
         for (var i = 0; i < 5; i++)
         {
+            // One post per millisecond: same-millisecond posts are ordered by their random-tailed ids.
+            await Task.Delay(5);
             created.Add((await client.CreatePostAsync($"post {i}")).GetProperty("id").GetString()!);
         }
 
