@@ -40,6 +40,8 @@ internal static class DependencyOutage
     private static bool IsOutageItself(Exception e) => e switch
     {
         PostgresException postgres => IsUnavailableState(postgres.SqlState) || postgres.IsTransient,
+        // A second command on a busy connection is this code's bug, not the server's state.
+        NpgsqlOperationInProgressException => false,
         // Not a server answer: the connection could not be made or broke (IO, socket, timeout,
         // pool exhausted while the server is slow).
         NpgsqlException => true,
