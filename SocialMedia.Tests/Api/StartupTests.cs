@@ -163,14 +163,16 @@ public sealed class StartupTests
         var second = await RunApiAsync(environment, "migrate");
 
         Assert.True(first.ExitCode == 0, first.Stdout + first.Stderr);
-        Assert.Matches(@"Applying 3 migration\(s\): \d+_InitialCreate, \d+_SharedRateLimits, \d+_ImageDeletionQueue", first.Stdout);
+        Assert.Matches(@"Applying 4 migration\(s\): \d+_InitialCreate, \d+_SharedRateLimits, \d+_ImageDeletionQueue, \d+_GenericPlans", first.Stdout);
         Assert.Contains("Database migrated", first.Stdout, StringComparison.Ordinal);
         Assert.DoesNotMatch(@"(?m)^(fail|crit|warn):", first.Stdout);
         Assert.Equal("", first.Stderr);
         Assert.True(second.ExitCode == 0, second.Stdout + second.Stderr);
         Assert.Contains("Applying 0 migration(s)", second.Stdout, StringComparison.Ordinal);
-        Assert.Equal(3L, await ScalarAsync(connectionString, "SELECT count(*) FROM \"__EFMigrationsHistory\""));
+        Assert.Equal(4L, await ScalarAsync(connectionString, "SELECT count(*) FROM \"__EFMigrationsHistory\""));
         Assert.Equal(true, await ScalarAsync(connectionString, "SELECT to_regclass('posts') IS NOT NULL"));
+        // A new session (the API's pool, RDS Proxy's) plans prepared statements once, generically.
+        Assert.Equal("force_generic_plan", await ScalarAsync(connectionString, "SHOW plan_cache_mode"));
     }
 
     [Fact]
