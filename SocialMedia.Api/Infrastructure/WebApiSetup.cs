@@ -65,9 +65,12 @@ internal static class WebApiSetup
         services.AddExceptionHandler<RevokedTokenRejections>();
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
-        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<TokenService>((options, tokens) =>
+        services.AddSingleton<CachingTokenHandler>();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<TokenService, CachingTokenHandler>((options, tokens, handler) =>
         {
             options.TokenValidationParameters = tokens.ValidationParameters;
+            options.TokenHandlers.Clear();
+            options.TokenHandlers.Add(handler);
             options.MapInboundClaims = false;
             options.Events = s_bearerEvents;
         });

@@ -185,6 +185,55 @@ public sealed class AuthTests(ApiFactory factory) : IClassFixture<ApiFactory>
         await other.GetJsonAsync("/api/v1/auth/me");
     }
 
+    // The API keeps what it validated (CachingTokenHandler); what it keeps must never accept a
+    // token the validator itself would refuse.
+    private static string SignFor(Guid userId, DateTime expires) =>
+        new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = ApiFactory.JwtIssuer,
+            Audience = ApiFactory.JwtAudience,
+            IssuedAt = expires.AddHours(-1),
+            NotBefore = expires.AddHours(-1),
+            Expires = expires,
+            Claims = new Dictionary<string, object> { ["sub"] = userId.ToString(), ["jti"] = Guid.NewGuid().ToString("N") },
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(ApiFactory.JwtSecret)), SecurityAlgorithms.HmacSha256),
+        });
+
+    [Fact]
+    public async Task A_token_accepted_a_moment_ago_is_refused_once_it_expires()
+    {
+        var user = await factory.RegisterAsync();
+        // Expired 27 s ago: inside the validator's 30 s of clock skew for about 3 s more.
+        var expires = DateTime.UtcNow.AddSeconds(-27).TruncateToSeconds();
+        using var client = factory.CreateClientWithToken(SignFor(user.Id, expires));
+
+        await client.GetJsonAsync("/api/v1/auth/me");
+        await client.GetJsonAsync("/api/v1/auth/me");
+
+        var refusedFrom = expires.AddSeconds(30);
+        await Task.Delay((refusedFrom - DateTime.UtcNow).Add(TimeSpan.FromSeconds(1.5)) is { Ticks: > 0 } wait ? wait : TimeSpan.Zero);
+        using var after = await client.GetAsync("/api/v1/auth/me");
+        await after.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Contains("invalid_token", after.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_token_in_use_does_not_vouch_for_a_copy_with_another_signature()
+    {
+        var user = await factory.RegisterAsync();
+        var token = SignFor(user.Id, DateTime.UtcNow.AddHours(1).TruncateToSeconds());
+        using var genuine = factory.CreateClientWithToken(token);
+        await genuine.GetJsonAsync("/api/v1/auth/me");
+
+        var parts = token.Split('.');
+        var otherSignature = Base64UrlEncoder.Encode(Enumerable.Repeat((byte)7, 32).ToArray());
+        using var forged = factory.CreateClientWithToken($"{parts[0]}.{parts[1]}.{otherSignature}");
+        using var response = await forged.GetAsync("/api/v1/auth/me");
+        await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
+
+        await genuine.GetJsonAsync("/api/v1/auth/me");
+    }
+
     public static TheoryData<string> ForgedTokens()
     {
         var userId = Guid.CreateVersion7().ToString();
@@ -231,4 +280,9 @@ public sealed class AuthTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.Equal("Bearer", challenge.Scheme);
         Assert.Contains("error=\"invalid_token\"", challenge.Parameter, StringComparison.Ordinal);
     }
+}
+
+internal static class DateTimeTestExtensions
+{
+    public static DateTime TruncateToSeconds(this DateTime value) => new(value.Ticks - value.Ticks % TimeSpan.TicksPerSecond, value.Kind);
 }
