@@ -18,18 +18,16 @@ builder.WebHost.UseKestrelHttpsConfiguration();
 builder.Logging.AddEventSourceLogger();
 builder.Configuration.AddSecretsExtension();
 
+// What the API is made of, in the order it is wired: each Add… lives beside its part.
 builder.AddServiceDefaults();
 builder.AddDatabase();
-builder.AddAuth();
 builder.AddWebApi();
-builder.Services.AddImageStorage(sweepDeletions: !builder.Configuration.IsLambdaHandler(LambdaAuthorizer.HandlerName)
-    && !builder.Configuration.IsLambdaHandler(MigrationHandler.HandlerName));
-builder.Services.AddPosts();
-builder.Services.AddLikes();
-builder.Services.AddComments();
+builder.AddAuth();
+builder.AddImages();
+builder.AddPosts();
+builder.AddLikes();
+builder.AddComments();
 builder.AddAWSLambdaHosting(LambdaEventSource.RestApi);
-builder.Services.AddLambdaHandler<LambdaAuthorizer>(LambdaAuthorizer.HandlerName);
-builder.Services.AddLambdaHandler<MigrationHandler>(MigrationHandler.HandlerName);
 builder.AddFunctionGroupFilter();
 builder.Services.RemoveDataProtectionKeyRingLoader();
 

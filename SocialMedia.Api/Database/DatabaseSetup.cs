@@ -2,6 +2,7 @@ using System.Data.Common;
 using Npgsql;
 using Polly;
 using Polly.Retry;
+using SocialMedia.Hosting.Lambda;
 
 namespace SocialMedia.Api.Database;
 
@@ -29,6 +30,8 @@ internal static class DatabaseSetup
         builder.Services.AddOptions<AppRoleOptions>().BindConfiguration(AppRoleOptions.SectionName).ValidateOnStart();
         // /health: ready while the data source gets an answer to SELECT 1.
         builder.Services.AddHealthChecks().AddNpgSql(name: "database");
+        // `migrate` as a Lambda function (deploy/): the same migrations, run by the release.
+        builder.Services.AddLambdaHandler<MigrationHandler>(MigrationHandler.HandlerName);
         return builder;
     }
 

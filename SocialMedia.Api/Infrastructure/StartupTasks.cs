@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using SocialMedia.Api.Database;
+using SocialMedia.Api.Features.Auth;
 using SocialMedia.Api.Features.Images;
 
 namespace SocialMedia.Api.Infrastructure;
@@ -47,6 +48,10 @@ internal static class StartupTasks
 
     public static bool IsLambdaHandler(this IConfiguration configuration, string name) =>
         string.Equals(configuration["_HANDLER"]?.Trim(), name, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Whether this process serves the HTTP API: on Kestrel, or as a function group, not as the authorizer or migrate.</summary>
+    public static bool ServesHttp(this IConfiguration configuration) =>
+        !configuration.IsLambdaHandler(LambdaAuthorizer.HandlerName) && !configuration.IsLambdaHandler(MigrationHandler.HandlerName);
 
     /// <summary>
     /// Development (or an explicit setting): make sure the bucket exists. The database is never

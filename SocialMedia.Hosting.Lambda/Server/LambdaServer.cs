@@ -51,7 +51,7 @@ internal sealed class LambdaServer(
         return names.Contains(name)
             ? new NamedHandler(name, services, telemetry)
             : throw new InvalidOperationException(
-                $"{LambdaHostingOptions.HandlerVariable} is '{name}', which this function does not have: use {string.Join(", ", names.Prepend(LambdaHostingOptions.ApiHandler).Select(n => $"'{n}'"))}.");
+                $"{LambdaHostingOptions.HandlerVariable} is '{name}', which this function does not have: use {string.Join(", ", names.Order(StringComparer.Ordinal).Prepend(LambdaHostingOptions.ApiHandler).Select(n => $"'{n}'"))}.");
     }
 
     private async Task RunAsync(ILambdaHandler handler)

@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SocialMedia.Api.Database;
+using SocialMedia.Api.Features.Auth;
 using SocialMedia.Api.Infrastructure;
 using SocialMedia.Hosting.Lambda;
 using SocialMedia.Tests.Infrastructure;

@@ -176,7 +176,7 @@ public sealed class LambdaUnknownHandlerTests(UnknownHandlerLambdaFunctionFixtur
         var error = await function.Runtime.InitError.WaitAsync(TimeSpan.FromSeconds(60));
         var message = error.Json.GetProperty("errorMessage").GetString();
         Assert.Contains("'authoriser'", message, StringComparison.Ordinal);
-        Assert.Contains("'api', 'authorizer'", message, StringComparison.Ordinal);
+        Assert.Contains("'api', 'authorizer', 'migrate'", message, StringComparison.Ordinal);
 
         await function.Function.WaitForExitAsync(TimeSpan.FromSeconds(30));
         Assert.NotEqual(0, function.Function.ExitCode);

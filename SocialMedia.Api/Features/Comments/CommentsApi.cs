@@ -7,7 +7,11 @@ namespace SocialMedia.Api.Features.Comments;
 
 public static class CommentsApi
 {
-    public static IServiceCollection AddComments(this IServiceCollection services) => services.AddSingleton<CommentStore>();
+    public static IHostApplicationBuilder AddComments(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<CommentStore>();
+        return builder;
+    }
 
     public static RouteGroupBuilder MapComments(this IEndpointRouteBuilder routes)
     {

@@ -7,7 +7,11 @@ namespace SocialMedia.Api.Features.Likes;
 
 public static class LikesApi
 {
-    public static IServiceCollection AddLikes(this IServiceCollection services) => services.AddSingleton<LikeStore>();
+    public static IHostApplicationBuilder AddLikes(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<LikeStore>();
+        return builder;
+    }
 
     public static RouteGroupBuilder MapLikes(this IEndpointRouteBuilder routes)
     {

@@ -9,7 +9,11 @@ namespace SocialMedia.Api.Features.Posts;
 
 public static class PostsApi
 {
-    public static IServiceCollection AddPosts(this IServiceCollection services) => services.AddSingleton<PostStore>();
+    public static IHostApplicationBuilder AddPosts(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<PostStore>();
+        return builder;
+    }
 
     public static RouteGroupBuilder MapPosts(this IEndpointRouteBuilder routes)
     {

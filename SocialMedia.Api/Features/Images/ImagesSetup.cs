@@ -2,17 +2,20 @@ using Amazon;
 using Amazon.Runtime;
 using Amazon.S3;
 using Microsoft.Extensions.Options;
+using SocialMedia.Api.Infrastructure;
 
 namespace SocialMedia.Api.Features.Images;
 
-internal static class StorageServiceCollectionExtensions
+internal static class ImagesSetup
 {
-    /// <param name="sweepDeletions">
-    /// Whether this process sweeps the image deletion queue: the API does, wherever it runs; the
-    /// authorizer and migrate functions do not.
-    /// </param>
-    public static IServiceCollection AddImageStorage(this IServiceCollection services, bool sweepDeletions = true)
+    /// <summary>
+    /// The bucket (its options and clients), the storage checks and the image deletion queue. The
+    /// process that serves the API sweeps the queue, wherever it runs; the authorizer and migrate
+    /// functions do not.
+    /// </summary>
+    public static IHostApplicationBuilder AddImages(this IHostApplicationBuilder builder)
     {
+        var services = builder.Services;
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IPostConfigureOptions<StorageOptions>, StorageOptionsSetup>();
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsSetup>();
@@ -34,12 +37,12 @@ internal static class StorageServiceCollectionExtensions
         services.AddSingleton<ImageDeletionStore>();
         services.AddSingleton<ImageDeleter>();
         services.AddSingleton<ImageDeletionSweeper>();
-        if (sweepDeletions)
+        if (builder.Configuration.ServesHttp())
         {
             services.AddHostedService(sp => sp.GetRequiredService<ImageDeletionSweeper>());
         }
 
-        return services;
+        return builder;
     }
 
     /// <summary>
