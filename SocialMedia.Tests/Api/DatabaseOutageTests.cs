@@ -12,7 +12,7 @@ public sealed class UnreachableDatabaseFactory : ApiFactory
 
     protected override IEnumerable<KeyValuePair<string, string?>> ExtraSettings =>
     [
-        new("ConnectionStrings:socialdb", $"Host=127.0.0.1;Port={ProcessRunner.FreeTcpPort()};Username=postgres;Database=none;Timeout=2"),
+        new("ConnectionStrings:socialdb", $"Host=127.0.0.1;Port={TestPorts.FreeTcpPort()};Username=postgres;Database=none;Timeout=2"),
         new("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:1"),
     ];
 }

@@ -16,7 +16,7 @@ public sealed class SecretsExtensionTests : IAsyncLifetime
     private const string SessionToken = "session-token-123";
     private const string JwtArn = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:jwt-AbCdEf";
     private const string DatabaseArn = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:db-GhIjKl";
-    private readonly int _port = ProcessRunner.FreeTcpPort();
+    private readonly int _port = TestPorts.FreeTcpPort();
     private WebApplication _extension = null!;
     private int _notReadyAnswersLeft;
 

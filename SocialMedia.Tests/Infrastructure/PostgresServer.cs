@@ -2,27 +2,30 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using SocialMedia.Api.Database;
+using SocialMedia.AppHost.LocalInfra;
+using SocialMedia.AppHost.Postgres;
 
 namespace SocialMedia.Tests.Infrastructure;
 
 /// <summary>
 /// A throwaway PostgreSQL cluster in a temp folder, on a free port, tuned for tests (no fsync:
-/// nothing here must survive a crash). PostgreSQL refuses to run as root, so as root every
-/// server command runs as the <c>postgres</c> account.
+/// nothing here must survive a crash). Found and run as the AppHost's processes mode does
+/// (<see cref="PostgresInstallation"/>, <see cref="PostgresDataFolder"/>): the same binaries, and
+/// as root the same unprivileged account.
 /// Set SOCIALMEDIA_TEST_POSTGRES to an admin connection string to use a running server instead.
 /// </summary>
 public sealed class PostgresServer
 {
     private readonly string _adminConnectionString;
-    private readonly string? _binDirectory;
-    private readonly string? _dataDirectory;
+    private readonly PostgresDataFolder? _folder;
+    private readonly string? _pgCtl;
     private readonly string[] _startArguments;
 
-    private PostgresServer(string adminConnectionString, string? binDirectory, string? dataDirectory, string[] startArguments)
+    private PostgresServer(string adminConnectionString, PostgresDataFolder? folder, string? pgCtl, string[] startArguments)
     {
         _adminConnectionString = adminConnectionString;
-        _binDirectory = binDirectory;
-        _dataDirectory = dataDirectory;
+        _folder = folder;
+        _pgCtl = pgCtl;
         _startArguments = startArguments;
     }
 
@@ -40,24 +43,25 @@ public sealed class PostgresServer
             return new PostgresServer(existing, null, null, []);
         }
 
-        var bin = FindBinDirectory();
+        var installation = PostgresInstallation.Find(new LocalInfraOptions());
+        var pgCtl = Path.Combine(installation.BinDirectory, "pg_ctl");
         var root = Path.Combine(Path.GetTempPath(), "socialmedia-tests-pg-" + Guid.NewGuid().ToString("N")[..12]);
-        var data = Path.Combine(root, "data");
+        var folder = new PostgresDataFolder(root, installation);
         Directory.CreateDirectory(root);
-        if (ProcessRunner.IsRoot)
+        if (folder.RunAsAccount is { } account)
         {
-            await ProcessRunner.RunAsync("chown", ["-R", "postgres:postgres", root]);
+            await Commands.RunAsync("chown", ["-R", $"{account}:{account}", root]);
         }
 
-        var port = ProcessRunner.FreeTcpPort();
-        await RunAsPostgresAsync(Path.Combine(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync", "--locale=C.UTF-8"]);
+        var port = TestPorts.FreeTcpPort();
+        await RunAsServerAsync(folder, installation.InitDb, ["-D", folder.Path, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync", "--locale=C.UTF-8"]);
         var serverOptions = $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit={(survivesCrashes ? "on" : "off")} -c full_page_writes=off -c max_connections=400";
-        string[] start = ["start", "-w", "-t", "60", "-D", data, "-l", Path.Combine(root, "server.log"), "-o", serverOptions];
-        await RunAsPostgresAsync(Path.Combine(bin, "pg_ctl"), start);
+        string[] start = ["start", "-w", "-t", "60", "-D", folder.Path, "-l", Path.Combine(root, "server.log"), "-o", serverOptions];
+        await RunAsServerAsync(folder, pgCtl, start);
 
-        var server = new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=false", bin, data, start);
+        var server = new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=false", folder, pgCtl, start);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();
-        StartWatchdog(bin, data, root);
+        StartWatchdog(folder, pgCtl, root);
         return server;
     }
 
@@ -67,11 +71,12 @@ public sealed class PostgresServer
     /// A detached shell, with none of the test host's streams, waits for this process to end, then
     /// stops the cluster and removes its folder. Harmless when <see cref="Stop"/> got there first.
     /// </summary>
-    private static void StartWatchdog(string bin, string data, string root)
+    private static void StartWatchdog(PostgresDataFolder folder, string pgCtl, string root)
     {
-        var pgCtl = ProcessRunner.IsRoot ? $"runuser -u postgres -- '{bin}/pg_ctl'" : $"'{bin}/pg_ctl'";
+        var (command, arguments) = folder.AsServerAccount(pgCtl, "stop", "-m", "immediate", "-D", folder.Path);
+        var stop = string.Join(' ', arguments.Prepend(command).Select(a => $"'{a}'"));
         var script = $"exec </dev/null >/dev/null 2>&1; while kill -0 {Environment.ProcessId}; do sleep 1; done; "
-            + $"{pgCtl} stop -m immediate -D '{data}'; rm -rf '{root}'";
+            + $"{stop}; rm -rf '{root}'";
         using var watchdog = Process.Start(new ProcessStartInfo("setsid", ["sh", "-c", script]) { UseShellExecute = false });
     }
 
@@ -105,26 +110,25 @@ public sealed class PostgresServer
     /// Stops the server the way a crash or a failover does (<c>-m immediate</c>: no checkpoint,
     /// connections cut). Only for a server of the test's own (<see cref="StartAsync"/>), never the shared one.
     /// </summary>
-    public Task CrashAsync() =>
-        RunAsPostgresAsync(Path.Combine(OwnBinDirectory, "pg_ctl"), ["stop", "-m", "immediate", "-D", _dataDirectory!]);
+    public Task CrashAsync() => RunAsServerAsync(OwnFolder, _pgCtl!, ["stop", "-m", "immediate", "-D", OwnFolder.Path]);
 
     /// <summary>Starts a server stopped by <see cref="CrashAsync"/> again, on the same port and data.</summary>
-    public Task RestartAsync() => RunAsPostgresAsync(Path.Combine(OwnBinDirectory, "pg_ctl"), _startArguments);
+    public Task RestartAsync() => RunAsServerAsync(OwnFolder, _pgCtl!, _startArguments);
 
-    private string OwnBinDirectory => _binDirectory
+    private PostgresDataFolder OwnFolder => _folder
         ?? throw new InvalidOperationException("This server was not started by the tests (SOCIALMEDIA_TEST_POSTGRES): it cannot be stopped.");
 
     private void Stop()
     {
-        if (_binDirectory is null || _dataDirectory is null)
+        if (_folder is null || _pgCtl is null)
         {
             return;
         }
 
         try
         {
-            RunAsPostgresAsync(Path.Combine(_binDirectory, "pg_ctl"), ["stop", "-m", "immediate", "-D", _dataDirectory]).Wait(TimeSpan.FromSeconds(20));
-            Directory.Delete(Path.GetDirectoryName(_dataDirectory)!, recursive: true);
+            RunAsServerAsync(_folder, _pgCtl, ["stop", "-m", "immediate", "-D", _folder.Path]).Wait(TimeSpan.FromSeconds(20));
+            Directory.Delete(Path.GetDirectoryName(_folder.Path)!, recursive: true);
         }
         catch (Exception e) when (e is AggregateException or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
@@ -132,19 +136,9 @@ public sealed class PostgresServer
         }
     }
 
-    private static Task<string> RunAsPostgresAsync(string program, string[] arguments) =>
-        ProcessRunner.IsRoot
-            ? ProcessRunner.RunAsync("runuser", ["-u", "postgres", "--", program, .. arguments])
-            : ProcessRunner.RunAsync(program, arguments);
-
-    private static string FindBinDirectory()
+    private static Task<string> RunAsServerAsync(PostgresDataFolder folder, string program, string[] arguments)
     {
-        var candidates = Directory.Exists("/usr/lib/postgresql")
-            ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin"))
-                .OrderByDescending(d => int.TryParse(Path.GetFileName(Path.GetDirectoryName(d)), out var v) ? v : 0)
-            : Enumerable.Empty<string>();
-        var onPath = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries);
-        return candidates.Concat(onPath).FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")) && File.Exists(Path.Combine(d, "pg_ctl")))
-            ?? throw new InvalidOperationException("PostgreSQL server binaries (initdb, pg_ctl) not found: install postgresql (apt-get install postgresql) or set SOCIALMEDIA_TEST_POSTGRES.");
+        var (command, commandArguments) = folder.AsServerAccount(program, arguments);
+        return Commands.RunAsync(command, commandArguments);
     }
 }

@@ -45,12 +45,12 @@ public sealed class S3rverServer
         var script = Path.Combine(tool, "node_modules", "s3rver", "bin", "s3rver.js");
         if (!File.Exists(script))
         {
-            await ProcessRunner.RunAsync("npm", ["ci", "--no-audit", "--no-fund"], tool, TimeSpan.FromMinutes(5));
+            await Commands.RunAsync("npm", ["ci", "--prefix", tool, "--no-audit", "--no-fund"], TimeSpan.FromMinutes(5));
         }
 
         var directory = Path.Combine(Path.GetTempPath(), "socialmedia-tests-s3-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(directory);
-        var port = ProcessRunner.FreeTcpPort();
+        var port = TestPorts.FreeTcpPort();
         return new S3rverServer(await LaunchAsync(script, tool, port, directory), port, directory);
     }
 
@@ -95,7 +95,7 @@ public sealed class S3rverServer
         process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await ProcessRunner.WaitForPortAsync(port, TimeSpan.FromSeconds(60), () => { lock (output) { return output.ToString(); } });
+        await TestPorts.WaitForPortAsync(port, TimeSpan.FromSeconds(60), () => { lock (output) { return output.ToString(); } });
         return process;
     }
 

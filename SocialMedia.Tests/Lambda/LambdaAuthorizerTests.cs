@@ -123,7 +123,7 @@ public sealed class LambdaAuthorizerTests(AuthorizerFunctionsFixture functions) 
         var environment = functions.Environment();
         environment["AWS_LAMBDA_RUNTIME_API"] = runtime.RuntimeApi;
         environment["_HANDLER"] = "authorizer";
-        environment["ConnectionStrings__socialdb"] = $"Host=127.0.0.1;Port={ProcessRunner.FreeTcpPort()};Username=postgres;Database=none;Timeout=2";
+        environment["ConnectionStrings__socialdb"] = $"Host=127.0.0.1;Port={TestPorts.FreeTcpPort()};Username=postgres;Database=none;Timeout=2";
         environment["Logging__LogLevel__Default"] = "Information";
         await using var cut = ApiProcess.Start(environment);
 
