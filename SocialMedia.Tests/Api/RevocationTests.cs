@@ -74,7 +74,7 @@ public sealed class RevocationTests(ApiFactory factory) : IClassFixture<ApiFacto
 
     [Theory]
     [MemberData(nameof(Writes))]
-    public async Task ARevokedTokenWritesNothingAndMovesNoCounter(string write)
+    public async Task A_revoked_token_writes_nothing_and_moves_no_counter(string write)
     {
         var (client, postId, commentId) = await RevokedAuthorOfALikedCommentedPostAsync();
         using (client)
@@ -99,7 +99,7 @@ public sealed class RevocationTests(ApiFactory factory) : IClassFixture<ApiFacto
     }
 
     [Fact]
-    public async Task ARevokedTokenCannotLike()
+    public async Task A_revoked_token_cannot_like()
     {
         var (client, postId, commentId) = await RevokedAuthorOfALikedCommentedPostAsync();
         using (client)

@@ -31,7 +31,7 @@ public sealed class RoundTripTests(ApiFactory factory) : IClassFixture<ApiFactor
     }
 
     [Fact]
-    public async Task RegisteringIsOneRoundTrip()
+    public async Task Registering_is_one_round_trip()
     {
         using var client = factory.CreateClient();
         var username = "rt_" + Guid.NewGuid().ToString("N")[..12];
@@ -42,7 +42,7 @@ public sealed class RoundTripTests(ApiFactory factory) : IClassFixture<ApiFactor
     }
 
     [Fact]
-    public async Task SigningInIsOneRoundTrip()
+    public async Task Signing_in_is_one_round_trip()
     {
         var user = await factory.RegisterAsync();
         using var client = factory.CreateClient();
@@ -51,7 +51,7 @@ public sealed class RoundTripTests(ApiFactory factory) : IClassFixture<ApiFactor
     }
 
     [Fact]
-    public async Task ReadingMyAccountIsOneRoundTrip()
+    public async Task Reading_my_account_is_one_round_trip()
     {
         var user = await factory.RegisterAsync();
         using var client = factory.CreateClientWithToken(user.Token);
@@ -59,7 +59,7 @@ public sealed class RoundTripTests(ApiFactory factory) : IClassFixture<ApiFactor
     }
 
     [Fact]
-    public async Task LoggingOutIsOneRoundTrip()
+    public async Task Logging_out_is_one_round_trip()
     {
         var user = await factory.RegisterAsync();
         using var client = factory.CreateClientWithToken(user.Token);
@@ -70,7 +70,7 @@ public sealed class RoundTripTests(ApiFactory factory) : IClassFixture<ApiFactor
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task ReadingTheTimelineIsOneRoundTrip(bool withToken)
+    public async Task Reading_the_timeline_is_one_round_trip(bool withToken)
     {
         var (author, _) = await AuthorWithAPostAsync();
         using (author)
@@ -88,7 +88,7 @@ public sealed class RoundTripTests(ApiFactory factory) : IClassFixture<ApiFactor
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task ReadingAPostIsOneRoundTrip(bool withToken)
+    public async Task Reading_a_post_is_one_round_trip(bool withToken)
     {
         var (author, postId) = await AuthorWithAPostAsync();
         using (author)
@@ -101,7 +101,7 @@ public sealed class RoundTripTests(ApiFactory factory) : IClassFixture<ApiFactor
     }
 
     [Fact]
-    public async Task CreatingAPostIsOneRoundTrip()
+    public async Task Creating_a_post_is_one_round_trip()
     {
         var user = await factory.RegisterAsync();
         using var client = factory.CreateClientWithToken(user.Token);
@@ -109,7 +109,7 @@ public sealed class RoundTripTests(ApiFactory factory) : IClassFixture<ApiFactor
     }
 
     [Fact]
-    public async Task EditingAPostIsOneRoundTripWhetherItIsAllowedOrNot()
+    public async Task Editing_a_post_is_one_round_trip_whether_it_is_allowed_or_not()
     {
         var (client, postId) = await AuthorWithAPostAsync();
         using (client)
@@ -124,7 +124,7 @@ public sealed class RoundTripTests(ApiFactory factory) : IClassFixture<ApiFactor
     }
 
     [Fact]
-    public async Task DeletingAPostIsOneRoundTripWhetherItIsAllowedOrNot()
+    public async Task Deleting_a_post_is_one_round_trip_whether_it_is_allowed_or_not()
     {
         var (client, postId) = await AuthorWithAPostAsync();
         using (client)
@@ -138,7 +138,7 @@ public sealed class RoundTripTests(ApiFactory factory) : IClassFixture<ApiFactor
     }
 
     [Fact]
-    public async Task AskingForAnUploadUrlIsOneRoundTripForItsToken()
+    public async Task Asking_for_an_upload_url_is_one_round_trip_for_its_token()
     {
         var user = await factory.RegisterAsync();
         using var client = factory.CreateClientWithToken(user.Token);
@@ -147,7 +147,7 @@ public sealed class RoundTripTests(ApiFactory factory) : IClassFixture<ApiFactor
     }
 
     [Fact]
-    public async Task LikingAndUnlikingAreOneRoundTripEach()
+    public async Task Liking_and_unliking_are_one_round_trip_each()
     {
         var (author, postId) = await AuthorWithAPostAsync();
         using (author)
@@ -162,7 +162,7 @@ public sealed class RoundTripTests(ApiFactory factory) : IClassFixture<ApiFactor
     }
 
     [Fact]
-    public async Task CommentingAndDeletingACommentAreOneRoundTripEach()
+    public async Task Commenting_and_deleting_a_comment_are_one_round_trip_each()
     {
         var (author, postId) = await AuthorWithAPostAsync();
         using (author)
@@ -180,7 +180,7 @@ public sealed class RoundTripTests(ApiFactory factory) : IClassFixture<ApiFactor
     [Theory]
     [InlineData("likes")]
     [InlineData("comments")]
-    public async Task ListingAPostsLikesOrCommentsIsOneRoundTripEmptyOrNot(string list)
+    public async Task Listing_a_posts_likes_or_comments_is_one_round_trip_empty_or_not(string list)
     {
         var (author, postId) = await AuthorWithAPostAsync();
         using (author)
@@ -197,7 +197,7 @@ public sealed class RoundTripTests(ApiFactory factory) : IClassFixture<ApiFactor
     }
 
     [Fact]
-    public async Task AnInvalidBodyCostsOneRoundTripForItsTokenAndAnAnonymousOneNone()
+    public async Task An_invalid_body_costs_one_round_trip_for_its_token_and_an_anonymous_one_none()
     {
         var user = await factory.RegisterAsync();
         using var client = factory.CreateClientWithToken(user.Token);
@@ -211,7 +211,7 @@ public sealed class RoundTripTests(ApiFactory factory) : IClassFixture<ApiFactor
     }
 
     [Fact]
-    public async Task HealthIsOneRoundTripAndAlivenessNone()
+    public async Task Health_is_one_round_trip_and_aliveness_none()
     {
         using var client = factory.CreateClient();
         using var health = await SendAsync(1, HttpStatusCode.OK, () => client.GetAsync("/health"));

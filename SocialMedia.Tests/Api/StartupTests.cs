@@ -149,7 +149,7 @@ public sealed class StartupTests
     }
 
     [Fact]
-    public async Task MigrateNeedsOnlyTheConnectionStringAndAppliesEachMigrationOnce()
+    public async Task Migrate_needs_only_the_connection_string_and_applies_each_migration_once()
     {
         var postgres = await TestInfrastructure.GetPostgresAsync();
         var connectionString = await postgres.CreateEmptyDatabaseAsync();
@@ -176,7 +176,7 @@ public sealed class StartupTests
     }
 
     [Fact]
-    public async Task MigrateWithoutAConnectionStringSaysSoInOneLine()
+    public async Task Migrate_without_a_connection_string_says_so_in_one_line()
     {
         var (exitCode, _, stderr) = await RunApiAsync(new() { ["ASPNETCORE_ENVIRONMENT"] = "Production" }, "migrate");
 
@@ -186,7 +186,7 @@ public sealed class StartupTests
     }
 
     [Fact]
-    public async Task TheApiDoesNotMigrateAsItStartsEvenInDevelopment()
+    public async Task The_api_does_not_migrate_as_it_starts_even_in_development()
     {
         var postgres = await TestInfrastructure.GetPostgresAsync();
         var connectionString = await postgres.CreateEmptyDatabaseAsync();

@@ -36,7 +36,7 @@ public sealed class ContainerRuntimeProbeTests : IDisposable
     }
 
     [Fact]
-    public void AWorkingDockerWithTheImagesGetsContainersMode()
+    public void A_working_docker_with_the_images_gets_containers_mode()
     {
         var decision = Decide(docker: "docker-working");
         Assert.Equal(LocalInfraMode.Containers, decision.Mode);
@@ -45,7 +45,7 @@ public sealed class ContainerRuntimeProbeTests : IDisposable
     }
 
     [Fact]
-    public void ADockerClientWithoutItsDaemonAndNoPodmanGetsProcessesModeSayingWhy()
+    public void A_docker_client_without_its_daemon_and_no_podman_gets_processes_mode_saying_why()
     {
         var decision = Decide(docker: "docker-client-only");
         Assert.Equal(LocalInfraMode.Processes, decision.Mode);
@@ -55,7 +55,7 @@ public sealed class ContainerRuntimeProbeTests : IDisposable
     }
 
     [Fact]
-    public void AWorkingPodmanGetsContainersModeEvenBesideADockerClientWithoutADaemon()
+    public void A_working_podman_gets_containers_mode_even_beside_a_docker_client_without_a_daemon()
     {
         var decision = Decide(docker: "docker-client-only", podman: "podman-working");
         Assert.Equal(LocalInfraMode.Containers, decision.Mode);
@@ -65,7 +65,7 @@ public sealed class ContainerRuntimeProbeTests : IDisposable
     }
 
     [Fact]
-    public void AWorkingPodmanWithoutTheImagesButWithARegistryThatHasThemGetsContainersMode()
+    public void A_working_podman_without_the_images_but_with_a_registry_that_has_them_gets_containers_mode()
     {
         var decision = Decide(podman: "podman-registry-only");
         Assert.Equal(LocalInfraMode.Containers, decision.Mode);
@@ -73,7 +73,7 @@ public sealed class ContainerRuntimeProbeTests : IDisposable
     }
 
     [Fact]
-    public void APodmanThatAnswersButCannotGetTheImagesGetsProcessesModeNamingTheImage()
+    public void A_podman_that_answers_but_cannot_get_the_images_gets_processes_mode_naming_the_image()
     {
         // This machine: podman answers `podman info`, has no images, and no registry answers.
         var decision = Decide(docker: "docker-client-only", podman: "podman-without-images");
@@ -88,7 +88,7 @@ public sealed class ContainerRuntimeProbeTests : IDisposable
     }
 
     [Fact]
-    public void NeitherRuntimeInstalledGetsProcessesMode()
+    public void Neither_runtime_installed_gets_processes_mode()
     {
         var decision = Decide();
         Assert.Equal(LocalInfraMode.Processes, decision.Mode);
@@ -96,7 +96,7 @@ public sealed class ContainerRuntimeProbeTests : IDisposable
     }
 
     [Fact]
-    public void TheRuntimeAspireIsToldToUseIsTheOnlyOneAsked()
+    public void The_runtime_aspire_is_told_to_use_is_the_only_one_asked()
     {
         var decision = Decide(docker: "docker-working", podman: "podman-without-images", settings: new() { ["ASPIRE_CONTAINER_RUNTIME"] = "podman" });
         Assert.Equal(LocalInfraMode.Processes, decision.Mode);
@@ -104,7 +104,7 @@ public sealed class ContainerRuntimeProbeTests : IDisposable
     }
 
     [Fact]
-    public void AForcedModeAsksNoRuntime()
+    public void A_forced_mode_asks_no_runtime()
     {
         Install("docker", "docker-working");
         var options = new LocalInfraOptions { Mode = LocalInfraMode.Processes };

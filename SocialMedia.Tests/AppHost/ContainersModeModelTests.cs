@@ -13,7 +13,7 @@ namespace SocialMedia.Tests.AppHost;
 public sealed class ContainersModeModelTests
 {
     [Fact]
-    public async Task ContainersModeListsPostgresWithItsDatabaseLocalStackAndTheApi()
+    public async Task Containers_mode_lists_postgres_with_its_database_local_stack_and_the_api()
     {
         using var args = new AppHostArgs("Containers");
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.SocialMedia_AppHost>(args.Args);
@@ -41,7 +41,7 @@ public sealed class ContainersModeModelTests
     }
 
     [Fact]
-    public async Task ContainersModeApiWaitsForTheDatabaseAndS3AndGetsEverySetting()
+    public async Task Containers_mode_api_waits_for_the_database_and_S3_and_gets_every_setting()
     {
         using var args = new AppHostArgs("Containers");
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.SocialMedia_AppHost>(args.Args);
@@ -74,7 +74,7 @@ public sealed class ContainersModeModelTests
     [Theory]
     [InlineData("Containers")]
     [InlineData("Processes")]
-    public async Task MigrationsAreAStepOfTheirOwnThatTheApiWaitsToComplete(string mode)
+    public async Task Migrations_are_a_step_of_their_own_that_the_api_waits_to_complete(string mode)
     {
         using var args = new AppHostArgs(mode);
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.SocialMedia_AppHost>(args.Args);
@@ -98,7 +98,7 @@ public sealed class ContainersModeModelTests
     }
 
     [Fact]
-    public async Task TheApiStartsOnlyOnceItsOwnMigrateCommandHasCompleted()
+    public async Task The_api_starts_only_once_its_own_migrate_command_has_completed()
     {
         using var args = new AppHostArgs("Containers");
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.SocialMedia_AppHost>(args.Args);
@@ -117,7 +117,7 @@ public sealed class ContainersModeModelTests
     }
 
     [Fact]
-    public async Task ContainersModeHasHealthChecksOnEveryServiceTheApiWaitsFor()
+    public async Task Containers_mode_has_health_checks_on_every_service_the_api_waits_for()
     {
         using var args = new AppHostArgs("Containers");
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.SocialMedia_AppHost>(args.Args);
@@ -135,7 +135,7 @@ public sealed class ContainersModeModelTests
     }
 
     [Fact]
-    public async Task ApiHasTheSeedAndResetCommandsInTheDashboard()
+    public async Task Api_has_the_seed_and_reset_commands_in_the_dashboard()
     {
         using var args = new AppHostArgs("Containers");
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.SocialMedia_AppHost>(args.Args);
@@ -147,7 +147,7 @@ public sealed class ContainersModeModelTests
     }
 
     [Fact]
-    public async Task ProcessesModeModelHasNoContainerAtAll()
+    public async Task Processes_mode_model_has_no_container_at_all()
     {
         using var args = new AppHostArgs("Processes");
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.SocialMedia_AppHost>(args.Args);

@@ -20,7 +20,7 @@ public sealed class ProcessesModeTests(ProcessesModeAppHost host) : IClassFixtur
     private static readonly byte[] s_png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3, 4, 5, 6, 7, 8];
 
     [Fact]
-    public async Task UserRegistersUploadsAnImageThroughThePresignedUrlThenPostsLikesAndComments()
+    public async Task User_registers_uploads_an_image_through_the_presigned_url_then_posts_likes_and_comments()
     {
         using var api = host.CreateApiClient();
         var name = $"u{Guid.NewGuid():N}"[..20];
@@ -78,7 +78,7 @@ public sealed class ProcessesModeTests(ProcessesModeAppHost host) : IClassFixtur
     }
 
     [Fact]
-    public async Task SeedDemoDataCommandFillsTheTimelineWithUsersImagesLikesAndComments()
+    public async Task Seed_demo_data_command_fills_the_timeline_with_users_images_likes_and_comments()
     {
         using var timeout = new CancellationTokenSource(ProcessesModeAppHost.StartupTimeout);
         var result = await host.App.ResourceCommands.ExecuteCommandAsync("api", "seed-demo-data", timeout.Token);
@@ -98,7 +98,7 @@ public sealed class ProcessesModeTests(ProcessesModeAppHost host) : IClassFixtur
     }
 
     [Fact]
-    public async Task MigrationsRunAsTheirOwnStepAndFinishBeforeTheApiStarts()
+    public async Task Migrations_run_as_their_own_step_and_finish_before_the_api_starts()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var notifications = host.App.ResourceNotifications;
@@ -117,7 +117,7 @@ public sealed class ProcessesModeTests(ProcessesModeAppHost host) : IClassFixtur
     }
 
     [Fact]
-    public void PostgresKeepsItsDataInTheAppHostsDataFolderAndListensOnARandomPort()
+    public void Postgres_keeps_its_data_in_the_app_hosts_data_folder_and_listens_on_a_random_port()
     {
         Assert.True(File.Exists(Path.Combine(host.DataDirectory, "postgres", "PG_VERSION")));
         Assert.True(Directory.Exists(Path.Combine(host.DataDirectory, "s3rver", "social-media-images")));
@@ -141,7 +141,7 @@ public sealed class AppHostsOneAtATime
 public sealed class ResetDatabaseCommandTests(ProcessesModeAppHost host) : IClassFixture<ProcessesModeAppHost>
 {
     [Fact]
-    public async Task ResetDatabaseCommandLeavesAnEmptyMigratedDatabaseAndARunningApi()
+    public async Task Reset_database_command_leaves_an_empty_migrated_database_and_a_running_api()
     {
         using var api = host.CreateApiClient();
         var name = $"r{Guid.NewGuid():N}"[..20];

@@ -16,7 +16,7 @@ public sealed class WebAppModelTests
     [InlineData("Containers", null, 5173)]
     [InlineData("Processes", null, 5173)]
     [InlineData("Processes", "5200", 5200)]
-    public async Task TheWebAppListensOnItsFixedPortAndCallsTheApiOnceTheApiIsUp(string mode, string? webPort, int expectedPort)
+    public async Task The_web_app_listens_on_its_fixed_port_and_calls_the_api_once_the_api_is_up(string mode, string? webPort, int expectedPort)
     {
         using var args = new AppHostArgs(mode);
         string[] arguments = webPort is null ? args.Args : [.. args.Args, $"--LocalInfra:WebPort={webPort}"];

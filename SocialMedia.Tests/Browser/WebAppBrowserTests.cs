@@ -53,7 +53,7 @@ public sealed class WebAppBrowserTests(WebAppHost web) : IClassFixture<WebAppHos
     private const int ImageHeight = 400;
 
     [Fact]
-    public async Task APersonSignsUpPostsAPictureLikesCommentsDeletesAndLogsOut()
+    public async Task A_person_signs_up_posts_a_picture_likes_comments_deletes_and_logs_out()
     {
         using var timeout = new CancellationTokenSource(ProcessesModeAppHost.StartupTimeout);
         var seeded = await web.Host.App.ResourceCommands.ExecuteCommandAsync(ApiBuilderExtensions.ResourceName, ApiBuilderExtensions.SeedCommand, timeout.Token);

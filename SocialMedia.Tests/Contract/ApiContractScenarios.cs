@@ -6,28 +6,33 @@ using System.Text.Json;
 using SocialMedia.Tests.Infrastructure;
 using SocialMedia.Tests.Lambda.Support;
 
-namespace SocialMedia.Tests.Lambda;
+namespace SocialMedia.Tests.Contract;
 
 /// <summary>
-/// The contract's scenarios, end to end through Lambda: HttpClient → API Gateway event → Runtime
-/// API emulator → the API process in Lambda mode → back. Run once as REST API (payload 1.0)
-/// events and once as HTTP API (payload 2.0) events, each against its own function process.
+/// The contract's scenarios, written once and run against every host the API ships on: Kestrel
+/// (<see cref="KestrelContractTests"/>), and Lambda behind REST API (payload 1.0) and HTTP API
+/// (payload 2.0) events (<see cref="LambdaContractScenarios"/>): HttpClient → API Gateway event →
+/// Runtime API emulator → the API process in Lambda mode → back.
 /// </summary>
-public abstract class LambdaApiScenarios(LambdaFunctionFixture function, PayloadVersion version)
+public abstract class ApiContractScenarios
 {
     private static readonly byte[] s_png = Convert.FromBase64String(
         "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
 
-    private HttpClient Client(string? token = null) => function.CreateClient(version, token);
+    /// <summary>A client of the API on this host, signed in with <paramref name="token"/> when there is one.</summary>
+    protected abstract HttpClient Client(string? token = null);
 
-    private async Task<TestUser> RegisterAsync()
+    /// <summary>What the host would show of a failed request, for an assertion's message.</summary>
+    protected virtual string Diagnostics(HttpClient client) => "";
+
+    protected async Task<TestUser> RegisterAsync()
     {
-        var username = "l_" + Guid.NewGuid().ToString("N")[..16];
+        var username = "c_" + Guid.NewGuid().ToString("N")[..16];
         var email = $"{username}@example.com";
-        using var client = function.CreateClient(version, out var gateway);
+        using var client = Client();
         using var response = await client.PostAsJsonAsync("/api/v1/auth/register", new { email, password = ApiClientExtensions.Password, username });
         var body = await response.ReadJsonAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode} {response.ReasonPhrase} {body} {gateway.LastEvent}");
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode} {response.ReasonPhrase} {body} {Diagnostics(client)}");
         return new TestUser(body.GetProperty("user").GetProperty("id").GetGuid(), username, email, ApiClientExtensions.Password, body.GetProperty("token").GetString()!);
     }
 
@@ -299,6 +304,37 @@ public abstract class LambdaApiScenarios(LambdaFunctionFixture function, Payload
     }
 
     [Fact]
+    public async Task Health_and_alive_answer()
+    {
+        using var client = Client();
+        using var health = await client.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        using var alive = await client.GetAsync("/alive");
+        Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+    }
+}
+
+/// <summary>The scenarios against the API on Kestrel (in the test process, or the published build's own process).</summary>
+public sealed class KestrelContractTests(ApiFactory api) : ApiContractScenarios, IClassFixture<ApiFactory>
+{
+    protected override HttpClient Client(string? token = null) => token is null ? api.CreateClient() : api.CreateClientWithToken(token);
+}
+
+/// <summary>The scenarios through Lambda, plus what only the gateway's event carries.</summary>
+public abstract class LambdaContractScenarios(LambdaFunctionFixture function, PayloadVersion version) : ApiContractScenarios
+{
+    private readonly Dictionary<HttpClient, ApiGatewayClientHandler> _gateways = [];
+
+    protected override HttpClient Client(string? token = null)
+    {
+        var client = function.CreateClient(version, out var gateway, token);
+        _gateways[client] = gateway;
+        return client;
+    }
+
+    protected override string Diagnostics(HttpClient client) => _gateways.TryGetValue(client, out var gateway) ? $"{gateway.LastEvent}" : "";
+
+    [Fact]
     public async Task Failed_logins_are_limited_per_caller_address_from_the_event()
     {
         var user = await RegisterAsync();
@@ -323,18 +359,8 @@ public abstract class LambdaApiScenarios(LambdaFunctionFixture function, Payload
         using var login = await someoneElse.PostAsJsonAsync("/api/v1/auth/login", new { email = user.Email, password = user.Password });
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);
     }
-
-    [Fact]
-    public async Task Health_and_alive_answer_through_lambda()
-    {
-        using var client = Client();
-        using var health = await client.GetAsync("/health");
-        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        using var alive = await client.GetAsync("/alive");
-        Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
-    }
 }
 
-public sealed class RestApiLambdaTests(LambdaFunctionFixture function) : LambdaApiScenarios(function, PayloadVersion.RestV1), IClassFixture<LambdaFunctionFixture>;
+public sealed class RestApiLambdaTests(LambdaFunctionFixture function) : LambdaContractScenarios(function, PayloadVersion.RestV1), IClassFixture<LambdaFunctionFixture>;
 
-public sealed class HttpApiLambdaTests(LambdaFunctionFixture function) : LambdaApiScenarios(function, PayloadVersion.HttpV2), IClassFixture<LambdaFunctionFixture>;
+public sealed class HttpApiLambdaTests(LambdaFunctionFixture function) : LambdaContractScenarios(function, PayloadVersion.HttpV2), IClassFixture<LambdaFunctionFixture>;

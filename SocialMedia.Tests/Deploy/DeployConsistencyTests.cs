@@ -32,7 +32,7 @@ public sealed partial class DeployConsistencyTests(DeployConsistencyTests.ApiRou
     private static readonly string[] s_requiredFunctions = [.. FunctionGroup.Names, "authorizer"];
 
     [Fact]
-    public void EveryApiEndpointIsAGatewayRouteToItsFunctionWithItsAuthRequirement()
+    public void Every_api_endpoint_is_a_gateway_route_to_its_function_with_its_auth_requirement()
     {
         var gateway = GatewayRoutes().ToDictionary(r => r.Key);
         var problems = new List<string>();
@@ -64,7 +64,7 @@ public sealed partial class DeployConsistencyTests(DeployConsistencyTests.ApiRou
     }
 
     [Fact]
-    public void TheGatewayRoutesNothingTheApiDoesNotServe()
+    public void The_gateway_routes_nothing_the_api_does_not_serve()
     {
         var problems = new List<string>();
         foreach (var route in GatewayRoutes())
@@ -93,7 +93,7 @@ public sealed partial class DeployConsistencyTests(DeployConsistencyTests.ApiRou
     }
 
     [Fact]
-    public void GatewayRoutesAreUniqueAndFitApiGatewaysResourceTree()
+    public void Gateway_routes_are_unique_and_fit_api_gateways_resource_tree()
     {
         var routes = GatewayRoutes();
 
@@ -112,7 +112,7 @@ public sealed partial class DeployConsistencyTests(DeployConsistencyTests.ApiRou
     }
 
     [Fact]
-    public void EachFunctionGroupHasALambrollFunctionServingExactlyThatGroup()
+    public void Each_function_group_has_a_lambroll_function_serving_exactly_that_group()
     {
         var functions = LambrollFunctions();
         Assert.All(s_requiredFunctions, name => Assert.True(functions.ContainsKey(name), $"deploy/lambroll/{name}/function.json is missing."));
@@ -129,7 +129,7 @@ public sealed partial class DeployConsistencyTests(DeployConsistencyTests.ApiRou
     }
 
     [Fact]
-    public void TheAuthorizerFunctionRunsTheAuthorizerHandlerAndServesNoRoutes()
+    public void The_authorizer_function_runs_the_authorizer_handler_and_serves_no_routes()
     {
         var authorizer = LambrollFunctions()["authorizer"];
 
@@ -138,7 +138,7 @@ public sealed partial class DeployConsistencyTests(DeployConsistencyTests.ApiRou
     }
 
     [Fact]
-    public void EveryFunctionRunsTheCollectorWithTheShippedConfiguration()
+    public void Every_function_runs_the_collector_with_the_shipped_configuration()
     {
         var collector = File.ReadAllText(Path.Combine(s_deploy, "collector.yaml"));
         Assert.Matches(@"(?s)traces:\s*\n\s*receivers: \[otlp\]\s*\n\s*exporters: \[awsxray\]", collector);
@@ -153,7 +153,7 @@ public sealed partial class DeployConsistencyTests(DeployConsistencyTests.ApiRou
     }
 
     [Fact]
-    public void TheMigrateFunctionRunsTheMigrateHandlerAndIsGivenNoSigningKey()
+    public void The_migrate_function_runs_the_migrate_handler_and_is_given_no_signing_key()
     {
         var migrate = LambrollFunctions()["migrate"];
         var variables = migrate.Json.GetProperty("Environment").GetProperty("Variables");
@@ -184,7 +184,7 @@ public sealed partial class DeployConsistencyTests(DeployConsistencyTests.ApiRou
     }
 
     [Fact]
-    public void EveryFunctionGroupNamedInDeployExistsInTheCode()
+    public void Every_function_group_named_in_deploy_exists_in_the_code()
     {
         var known = FunctionGroup.Names.Append(FunctionGroup.All).ToHashSet();
         Assert.All(LambrollFunctions().Values.Where(f => f.FunctionGroup is not null), f =>
@@ -200,7 +200,7 @@ public sealed partial class DeployConsistencyTests(DeployConsistencyTests.ApiRou
     }
 
     [Fact]
-    public void LambrollFunctionsRunTheCustomRuntimeTracedAndWithoutSecretValues()
+    public void Lambroll_functions_run_the_custom_runtime_traced_and_without_secret_values()
     {
         foreach (var function in LambrollFunctions().Values)
         {
@@ -225,7 +225,7 @@ public sealed partial class DeployConsistencyTests(DeployConsistencyTests.ApiRou
     }
 
     [Fact]
-    public void LambrollReadsOnlyWhatTerraformOutputsAndEachFunctionItsOwnEntry()
+    public void Lambroll_reads_only_what_terraform_outputs_and_each_function_its_own_entry()
     {
         var outputs = TerraformOutput().Matches(File.ReadAllText(Path.Combine(s_terraform, "outputs.tf"))).Select(m => m.Groups[1].Value).ToHashSet();
         foreach (var function in LambrollFunctions().Values)

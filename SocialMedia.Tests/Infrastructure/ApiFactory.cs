@@ -88,36 +88,20 @@ public class ApiFactory : IAsyncLifetime
     /// </summary>
     public Dictionary<string, string?> ProcessEnvironment()
     {
-        // Environment variables spell a section separator as "__".
-        var environment = Settings().ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value);
+        var environment = ApiSettings.AsEnvironment(Settings());
         environment["ASPNETCORE_ENVIRONMENT"] = EnvironmentName;
         environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         return environment;
     }
 
-    private Dictionary<string, string?> Settings()
-    {
-        var settings = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:socialdb"] = ConnectionString,
-            ["Jwt:Secret"] = JwtSecret,
-            ["Storage:BucketName"] = BucketName,
-            ["AWS_ENDPOINT_URL_S3"] = S3.Endpoint,
-            ["AWS_ACCESS_KEY_ID"] = S3rverServer.AccessKey,
-            ["AWS_SECRET_ACCESS_KEY"] = S3rverServer.SecretKey,
-            ["AWS_REGION"] = S3rverServer.Region,
-            // Every test request comes from the same address: limits are tested on their own.
-            ["RateLimits:RegistrationsPerHour"] = "0",
-            ["RateLimits:LoginFailuresPerMinute"] = "0",
-            ["RateLimits:LoginFailuresPerAccountPerHour"] = "0",
-        };
-        foreach (var (key, value) in ExtraSettings)
-        {
-            settings[key] = value;
-        }
-
-        return settings;
-    }
+    private Dictionary<string, string?> Settings() =>
+        ApiSettings.For(ConnectionString, S3, BucketName)
+            .With([
+                // Every test request comes from the same address: limits are tested on their own.
+                new("RateLimits:LoginFailuresPerMinute", "0"),
+                new("RateLimits:LoginFailuresPerAccountPerHour", "0"),
+            ])
+            .With(ExtraSettings);
 
     /// <summary>A client of the API, wherever it runs; relative URLs, as a frontend has them.</summary>
     public HttpClient CreateClient() =>

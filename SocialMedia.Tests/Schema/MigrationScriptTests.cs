@@ -16,7 +16,7 @@ namespace SocialMedia.Tests.Schema;
 public sealed class MigrationScriptTests
 {
     [Fact]
-    public void TheCheckedInScriptIsWhatTheMigrationsGenerate()
+    public void The_checked_in_script_is_what_the_migrations_generate()
     {
         using var db = new DesignTimeDbContextFactory().CreateDbContext([]);
         var generated = db.GetService<IMigrator>().GenerateScript(options: MigrationsSqlGenerationOptions.Idempotent);
@@ -25,7 +25,7 @@ public sealed class MigrationScriptTests
     }
 
     [Fact]
-    public void TheModelHasNoChangeWithoutItsMigration()
+    public void The_model_has_no_change_without_its_migration()
     {
         using var db = new DesignTimeDbContextFactory().CreateDbContext([]);
 
@@ -33,7 +33,7 @@ public sealed class MigrationScriptTests
     }
 
     [Fact]
-    public void TheScriptListsEveryMigrationOnceInOrder()
+    public void The_script_lists_every_migration_once_in_order()
     {
         using var db = new DesignTimeDbContextFactory().CreateDbContext([]);
 
@@ -43,7 +43,7 @@ public sealed class MigrationScriptTests
     [Theory]
     [InlineData(AuthStore.EmailUniqueIndex)]
     [InlineData(AuthStore.UsernameUniqueIndex)]
-    public void TheUniqueIndexesRegistrationTellsApartAreInTheScript(string index) =>
+    public void The_unique_indexes_registration_tells_apart_are_in_the_script(string index) =>
         Assert.Contains($"CREATE UNIQUE INDEX {index} ON users", Migrations.Script, StringComparison.Ordinal);
 
     // `dotnet ef` writes the file with a byte-order mark; git may check it out with CRLF.

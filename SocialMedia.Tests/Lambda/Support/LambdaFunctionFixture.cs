@@ -20,7 +20,7 @@ public class LambdaFunctionFixture : IAsyncLifetime
 
     public string BucketName { get; } = "l-" + Guid.NewGuid().ToString("N")[..20];
 
-    /// <summary>Settings on top of the defaults; a subclass picks a handler, a group, limits.</summary>
+    /// <summary>Environment variables on top of the defaults; a subclass picks a handler, a group, limits.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> ExtraEnvironment => [];
 
     /// <summary>Whether to wait for the function's first /next (false for start-up failure tests).</summary>
@@ -43,32 +43,17 @@ public class LambdaFunctionFixture : IAsyncLifetime
     /// <summary>For fixtures that need more running before the function starts.</summary>
     protected virtual Task BeforeStartAsync() => Task.CompletedTask;
 
-    public Dictionary<string, string?> Environment()
-    {
-        var environment = new Dictionary<string, string?>
-        {
-            ["AWS_LAMBDA_RUNTIME_API"] = Runtime.RuntimeApi,
-            ["AWS_LAMBDA_FUNCTION_NAME"] = "social-media-test",
-            ["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST",
-            ["AWS_REGION"] = S3rverServer.Region,
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["ConnectionStrings__socialdb"] = ConnectionString,
-            ["Jwt__Secret"] = ApiFactory.JwtSecret,
-            ["Storage__BucketName"] = BucketName,
-            ["Storage__CreateBucketOnStartup"] = "true",
-            ["AWS_ENDPOINT_URL_S3"] = S3.Endpoint,
-            ["AWS_ACCESS_KEY_ID"] = S3rverServer.AccessKey,
-            ["AWS_SECRET_ACCESS_KEY"] = S3rverServer.SecretKey,
-            ["RateLimits__RegistrationsPerHour"] = "0",
-            ["Logging__LogLevel__Default"] = "Warning",
-        };
-        foreach (var (key, value) in ExtraEnvironment)
-        {
-            environment[key] = value;
-        }
-
-        return environment;
-    }
+    public Dictionary<string, string?> Environment() =>
+        ApiSettings.AsEnvironment(ApiSettings.For(ConnectionString, S3, BucketName)
+            .With([
+                new("AWS_LAMBDA_RUNTIME_API", Runtime.RuntimeApi),
+                new("AWS_LAMBDA_FUNCTION_NAME", "social-media-test"),
+                new("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST"),
+                new("ASPNETCORE_ENVIRONMENT", "Production"),
+                new("Storage:CreateBucketOnStartup", "true"),
+                new("Logging:LogLevel:Default", "Warning"),
+            ]))
+            .With(ExtraEnvironment);
 
     public HttpClient CreateClient(PayloadVersion version, out ApiGatewayClientHandler gateway, string? token = null)
     {
