@@ -26,7 +26,9 @@ public static class Program
         }
 
         var migrations = builder.AddSocialMediaMigrations(infrastructure);
-        var api = builder.AddSocialMediaApi(infrastructure, migrations, options);
+        var api = options.ApiHost == ApiHostKind.Lambda
+            ? builder.AddSocialMediaLambdaStack(infrastructure, migrations, options)
+            : builder.AddSocialMediaApi(infrastructure, migrations, options);
         builder.AddWebApp(api, options);
 
         await builder.Build().RunAsync();

@@ -6,14 +6,16 @@
 #   3. run the Postman collection with newman (reporters: cli, junit -> e2e/results/newman.xml);
 #   4. stop the AppHost and check that no process it started is left behind.
 # Ends with one line "N passed, M failed" (newman assertions) and exits non-zero on any failure.
-# Settings: E2E_CONFIGURATION (Release), E2E_STARTUP_TIMEOUT seconds (300).
+# Settings: E2E_CONFIGURATION (Release), E2E_STARTUP_TIMEOUT seconds (300), E2E_API_HOST (Kestrel, or
+# Lambda: the five functions behind the API Gateway emulator, --LocalInfra:ApiHost=Lambda).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 base_url=http://localhost:5080
 configuration=${E2E_CONFIGURATION:-Release}
 startup_timeout=${E2E_STARTUP_TIMEOUT:-300}
-results=$root/e2e/results
+api_host=${E2E_API_HOST:-Kestrel}
+results=$root/e2e/results/$api_host
 mkdir -p "$results"
 apphost_log=$results/apphost.log
 
@@ -34,10 +36,10 @@ fi
 data=$(mktemp -d "${TMPDIR:-/tmp}/socialmedia-e2e-XXXXXX")
 chmod 755 "$data"
 
-say "starting the AppHost (processes mode, $configuration, data in $data); log: $apphost_log"
+say "starting the AppHost (processes mode, API on $api_host, $configuration, data in $data); log: $apphost_log"
 # setsid: the AppHost and everything it starts get a process group of their own, to stop as one.
 setsid dotnet run --project SocialMedia.AppHost -c "$configuration" -- \
-  --LocalInfra:Mode=Processes "--LocalInfra:DataDirectory=$data" >"$apphost_log" 2>&1 </dev/null &
+  --LocalInfra:Mode=Processes "--LocalInfra:ApiHost=$api_host" "--LocalInfra:DataDirectory=$data" >"$apphost_log" 2>&1 </dev/null &
 apphost=$!
 
 # Aspire's orchestrator (DCP) runs in sessions of its own, and so do the processes it starts
@@ -97,6 +99,7 @@ say "API healthy after $((SECONDS - started))s"
 
 e2e/node_modules/.bin/newman run e2e/SocialMedia.postman_collection.json \
   --env-var "baseUrl=$base_url" \
+  --env-var "apiHost=$api_host" \
   --reporters cli,junit,json \
   --reporter-junit-export "$results/newman.xml" \
   --reporter-json-export "$results/newman.json" \

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -37,16 +38,30 @@ public static class ApiBuilderExtensions
     public static IResourceBuilder<ProjectResource> AddSocialMediaApi(
         this IDistributedApplicationBuilder builder, LocalInfrastructure infrastructure, IResourceBuilder<ProjectResource> migrations, LocalInfraOptions options)
     {
-        // Generated on the first run and kept in the AppHost's user secrets, so tokens survive restarts.
-        var jwtSecret = builder.AddParameter("jwt-secret", new GenerateParameterDefault { MinLength = 64, Special = false }, secret: true, persist: true);
-        var s3 = infrastructure.Storage;
-
         var api = builder.AddProject<Projects.SocialMedia_Api>(ResourceName, launchProfileName: "http")
             .WithEndpoint(EndpointName, endpoint => endpoint.Port = options.ApiPort)
-            .WithReference(infrastructure.Database).WaitFor(infrastructure.Database)
+            .WithSocialMediaSettings(builder, infrastructure)
             .WaitForCompletion(migrations)
+            .WithHttpHealthCheck("/health", endpointName: EndpointName)
+            .WithUrlForEndpoint(EndpointName, url => url.DisplayText = "API");
+        return api
+            .WithUrl(ReferenceExpression.Create($"{api.GetEndpoint(EndpointName)}/scalar"), "API reference (Scalar)")
+            .WithDemoDataCommands(infrastructure);
+    }
+
+    /// <summary>
+    /// What the API needs wherever it runs (on Kestrel, or as a Lambda function): the database, the
+    /// S3 emulator and its credentials, the signing key, Development, and the settings given to the
+    /// AppHost under <c>Api:</c> (<see cref="WithApiSettings"/>). Starts once the database and S3 are up.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithSocialMediaSettings(
+        this IResourceBuilder<ProjectResource> project, IDistributedApplicationBuilder builder, LocalInfrastructure infrastructure)
+    {
+        var s3 = infrastructure.Storage;
+        return project
+            .WithReference(infrastructure.Database).WaitFor(infrastructure.Database)
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development")
-            .WithEnvironment("Jwt__Secret", jwtSecret)
+            .WithEnvironment("Jwt__Secret", JwtSecret(builder))
             .WithEnvironment("Storage__BucketName", S3Emulator.ImagesBucket)
             .WithEnvironment("AWS_ENDPOINT_URL_S3", s3.Endpoint)
             // The API and the browser both reach the emulator on localhost, so one URL serves both.
@@ -56,12 +71,38 @@ public static class ApiBuilderExtensions
             .WithEnvironment("AWS_REGION", "us-east-1")
             .WaitFor(s3.Resource)
             .WithoutTelemetryRetries()
-            .WithHttpHealthCheck("/health", endpointName: EndpointName)
-            .WithUrlForEndpoint(EndpointName, url => url.DisplayText = "API");
-        return api
-            .WithUrl(ReferenceExpression.Create($"{api.GetEndpoint(EndpointName)}/scalar"), "API reference (Scalar)")
-            .WithDemoDataCommands(infrastructure);
+            .WithApiSettings(builder.Configuration);
     }
+
+    /// <summary>
+    /// Settings given to the AppHost under <c>Api:</c> reach the API as its own keys, in either mode:
+    /// <c>--Api:RateLimits:RegistrationsPerHour=0</c> becomes <c>RateLimits__RegistrationsPerHour=0</c>.
+    /// For local load tests and demos; they override what the AppHost sets.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithApiSettings(this IResourceBuilder<ProjectResource> project, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(ApiSettingsSection);
+        return project.WithEnvironment(context =>
+        {
+            foreach (var (key, value) in section.AsEnumerable(makePathsRelative: true))
+            {
+                if (value is not null)
+                {
+                    context.EnvironmentVariables[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+                }
+            }
+        });
+    }
+
+    public const string ApiSettingsSection = "Api";
+
+    /// <summary>Generated on the first run and kept in the AppHost's user secrets, so tokens survive restarts.</summary>
+    private static IResourceBuilder<ParameterResource> JwtSecret(IDistributedApplicationBuilder builder) =>
+        builder.Resources.OfType<ParameterResource>().FirstOrDefault(p => p.Name == JwtSecretParameter) is { } existing
+            ? builder.CreateResourceBuilder(existing)
+            : builder.AddParameter(JwtSecretParameter, new GenerateParameterDefault { MinLength = 64, Special = false }, secret: true, persist: true);
+
+    private const string JwtSecretParameter = "jwt-secret";
 
     /// <summary>
     /// Aspire tells every .NET project to retry failed telemetry exports
@@ -71,7 +112,7 @@ public static class ApiBuilderExtensions
     /// ten seconds by default), holding the process, and so the whole stack's stop. Without retries
     /// that flush fails at once.
     /// </summary>
-    private static IResourceBuilder<ProjectResource> WithoutTelemetryRetries(this IResourceBuilder<ProjectResource> project) =>
+    internal static IResourceBuilder<ProjectResource> WithoutTelemetryRetries(this IResourceBuilder<ProjectResource> project) =>
         project.WithEnvironment(context => context.EnvironmentVariables.Remove("OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY"));
 
     /// <summary>Dashboard commands on the API: "Seed demo data" and "Reset database".</summary>
