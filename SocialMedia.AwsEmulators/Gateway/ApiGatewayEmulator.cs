@@ -239,7 +239,7 @@ public sealed partial class ApiGatewayEmulator(
 }
 
 /// <summary>An authorizer's answer: its principal, context and the statements of its policy.</summary>
-internal sealed record AuthorizerPolicy(string PrincipalId, IReadOnlyList<(bool Allow, string Resource)> Statements, IReadOnlyDictionary<string, string> Context)
+public sealed record AuthorizerPolicy(string PrincipalId, IReadOnlyList<(bool Allow, string Resource)> Statements, IReadOnlyDictionary<string, string> Context)
 {
     public static AuthorizerPolicy? Parse(byte[] body)
     {
@@ -289,7 +289,7 @@ internal sealed record AuthorizerPolicy(string PrincipalId, IReadOnlyList<(bool 
 }
 
 /// <summary>X-Ray's trace header for a span: the W3C trace id split as X-Ray writes it, and the span as parent.</summary>
-internal static class XRay
+public static class XRay
 {
     public static string TraceHeader(Activity? activity)
     {
