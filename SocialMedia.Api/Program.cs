@@ -21,8 +21,10 @@ builder.Configuration.AddSecretsExtension();
 // What the API is made of, in the order it is wired: each Add… lives beside its part.
 builder.AddServiceDefaults();
 builder.AddDatabase();
-builder.AddWebApi();
+// Auth before the web API: exception handlers run in the order they are added, and a revoked
+// token's unreadable body must be refused as the token, not reported as the body.
 builder.AddAuth();
+builder.AddWebApi();
 builder.AddImages();
 builder.AddPosts();
 builder.AddLikes();

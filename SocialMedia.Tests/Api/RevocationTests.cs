@@ -124,7 +124,7 @@ public sealed class RevocationTests(ApiFactory factory) : IClassFixture<ApiFacto
     [InlineData("PUT", "/api/v1/posts/{id}", "[1]")]
     [InlineData("POST", "/api/v1/posts/{id}/comments", "{\"content\": \" \"}")]
     [InlineData("POST", "/api/v1/posts/upload-url", "{\"content_type\": \"text/html\"}")]
-    public async Task ARevokedTokenIsRefusedWhateverItsBody(string method, string url, string body)
+    public async Task A_revoked_token_is_refused_whatever_its_body(string method, string url, string body)
     {
         var (client, postId, commentId) = await RevokedAuthorOfALikedCommentedPostAsync();
         using (client)
