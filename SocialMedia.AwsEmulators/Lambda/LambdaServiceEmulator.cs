@@ -13,7 +13,7 @@ namespace SocialMedia.AwsEmulators.Lambda;
 /// (<c>POST /2015-03-31/functions/{function}/invocations</c>) that API Gateway calls. The limits
 /// are Lambda's: 6 MB each way, and the function's timeout.
 /// </summary>
-public sealed class LambdaServiceEmulator(IConfiguration configuration, ILogger<LambdaServiceEmulator> logger)
+public sealed class LambdaServiceEmulator(IConfiguration configuration, IHostApplicationLifetime lifetime, ILogger<LambdaServiceEmulator> logger)
 {
     /// <summary>Lambda's limit on a synchronous invocation's request and response payloads.</summary>
     public const int MaxPayloadBytes = 6 * 1024 * 1024;
@@ -41,9 +41,10 @@ public sealed class LambdaServiceEmulator(IConfiguration configuration, ILogger<
         Interlocked.Increment(ref function.Invocations);
         await function.Queue.Writer.WriteAsync(invocation, cancellationToken);
         Outcome outcome;
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
         try
         {
-            outcome = await invocation.Result.Task.WaitAsync(_timeout, cancellationToken);
+            outcome = await invocation.Result.Task.WaitAsync(_timeout, stopping.Token);
         }
         catch (TimeoutException)
         {
@@ -68,9 +69,16 @@ public sealed class LambdaServiceEmulator(IConfiguration configuration, ILogger<
         var function = For(name);
         Interlocked.Increment(ref function.Waiting);
         Invocation invocation;
+        // A function's long poll would otherwise hold the server's shutdown until its timeout.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         try
         {
-            invocation = await function.Queue.Reader.ReadAsync(context.RequestAborted);
+            invocation = await function.Queue.Reader.ReadAsync(stopping.Token);
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return;
         }
         finally
         {
