@@ -1,5 +1,6 @@
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.AWS.Lambda;
+using SocialMedia.AppHost.Api;
 
 // Aspire.Hosting.AWS puts its extension methods here too.
 namespace Aspire.Hosting;
@@ -27,6 +28,7 @@ public static class LambdaExtensions
         return builder.AddProject<Projects.SocialMedia_AwsEmulators>(EmulatorResourceName, launchProfileName: null)
             .WithArgs("lambda")
             .WithHttpEndpoint(port: options?.HttpPort, name: EmulatorEndpointName)
+            .WithoutTelemetryRetries()
             .WithHttpHealthCheck("/_emulator/health", endpointName: EmulatorEndpointName)
             .WithUrlForEndpoint(EmulatorEndpointName, url => url.DisplayLocation = UrlDisplayLocation.DetailsOnly)
             .WithIconName("ServerSurface");
@@ -68,6 +70,7 @@ public static class APIGatewayExtensions
         var gateway = builder.AddProject<Projects.SocialMedia_AwsEmulators>(name, launchProfileName: null)
             .WithArgs("gateway")
             .WithHttpEndpoint(port: options?.Port, name: EndpointName)
+            .WithoutTelemetryRetries()
             .WithEnvironment("Gateway__Type", apiGatewayType == APIGatewayType.Rest ? "Rest" : "HttpV2")
             .WithEnvironment("Gateway__LambdaEndpoint", lambda.GetEndpoint(LambdaExtensions.EmulatorEndpointName))
             .WaitFor(lambda)
