@@ -53,7 +53,7 @@ public static class AuthApi
         var result = await auth.RegisterAsync(account, limits.Registration(ClientAddress.Of(httpContext), now), cancellationToken);
         if (result.Outcome == RegisterOutcome.Limited)
         {
-            return RateLimits.TooMany(httpContext, result.LimitedUntil, now, "Too many registrations from this address.");
+            return RateLimits.TooMany(httpContext, result.LimitedUntil, clock, "Too many registrations from this address.");
         }
 
         if (result.Outcome == RegisterOutcome.Taken)
@@ -94,7 +94,7 @@ public static class AuthApi
         var attempt = await auth.SignInAsync(email, byAddress, byAccount, now, cancellationToken);
         if (attempt.LimitedUntil is { } until)
         {
-            return RateLimits.TooMany(httpContext, until, now, "Too many failed logins. Try again later.");
+            return RateLimits.TooMany(httpContext, until, clock, "Too many failed logins. Try again later.");
         }
 
         var account = attempt.Account;

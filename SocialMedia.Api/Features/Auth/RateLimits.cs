@@ -33,10 +33,14 @@ internal sealed class RateLimits(IOptions<RateLimitOptions> options)
     public Permit Registration(string address, DateTime now) =>
         new("register-address:" + address, _limits.RegistrationsPerHour, now.AddHours(1));
 
-    /// <summary>429 with Retry-After: the seconds until the window that refused ends, at least one.</summary>
-    public static ProblemHttpResult TooMany(HttpContext context, DateTime refusedUntil, DateTime now, string detail)
+    /// <summary>
+    /// 429 with Retry-After: the seconds until the window that refused ends, at least one. Counted
+    /// from the answer, not from the request's start: another instance may have opened the window
+    /// after this request read the clock, and the wait would then exceed the window itself.
+    /// </summary>
+    public static ProblemHttpResult TooMany(HttpContext context, DateTime refusedUntil, TimeProvider clock, string detail)
     {
-        var seconds = Math.Max(1, (int)Math.Ceiling((refusedUntil - now).TotalSeconds));
+        var seconds = Math.Max(1, (int)Math.Ceiling((refusedUntil - clock.GetUtcNow().UtcDateTime).TotalSeconds));
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, detail: detail);
     }
