@@ -17,6 +17,9 @@ public static class LambdaStackBuilderExtensions
 
     public const string AuthorizerName = "authorizer";
 
+    /// <summary>Routes the local gateway adds to deploy/'s: the contract's probe and the OpenAPI document.</summary>
+    public static readonly IReadOnlyList<string> LocalOnlyRoutes = ["/alive", "/openapi/v1.json"];
+
     /// <summary>deploy/'s default authorizer_cache_ttl_seconds.</summary>
     public const int AuthorizerCacheTtlSeconds = 300;
 
@@ -43,6 +46,14 @@ public static class LambdaStackBuilderExtensions
             _ = route.RequiresAuth
                 ? gateway.WithAuthorizedReference(function, route.Method, route.Path)
                 : gateway.WithReference(function, route.Method, route.Path);
+        }
+
+        // Locally only: the contract's liveness probe and the OpenAPI document, which deploy/ keeps
+        // off the public gateway (deploy/README.md, "Routes"), but which the local stack serves in
+        // either mode so that frontend tooling finds them at the same address.
+        foreach (var path in LocalOnlyRoutes)
+        {
+            gateway.WithReference(functions["posts"], Method.Get, path);
         }
 
         return gateway

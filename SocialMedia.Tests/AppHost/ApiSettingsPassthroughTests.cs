@@ -33,7 +33,7 @@ public sealed class ApiSettingsPassthroughTests
     }
 
     [Fact]
-    public async Task Lambda_mode_puts_the_gateway_on_the_apis_port_with_every_route_of_deploy()
+    public async Task Lambda_mode_puts_the_gateway_on_the_apis_port_with_every_route_of_deploy_and_the_local_probes()
     {
         using var args = new AppHostArgs("Processes");
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.SocialMedia_AppHost>([.. args.Args, "--LocalInfra:ApiHost=Lambda"]);
@@ -46,7 +46,8 @@ public sealed class ApiSettingsPassthroughTests
         var routes = environment.Keys.Count(k => k.EndsWith("__Path", StringComparison.Ordinal));
         var deployed = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Infrastructure.TestInfrastructure.RepositoryRoot, "deploy", "terraform", "routes.json")))
             .RootElement.GetProperty("routes").GetArrayLength();
-        Assert.Equal(deployed, routes);
+        // deploy/'s routes, and the two the local stack adds (the liveness probe, the OpenAPI document).
+        Assert.Equal(deployed + SocialMedia.AppHost.Api.LambdaStackBuilderExtensions.LocalOnlyRoutes.Count, routes);
         Assert.Equal("Rest", environment["Gateway__Type"]);
         Assert.Equal("authorizer", environment["Gateway__AuthorizerFunction"]);
     }

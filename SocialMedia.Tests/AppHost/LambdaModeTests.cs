@@ -141,6 +141,20 @@ public sealed class LambdaModeTests(LambdaModeAppHost host) : IClassFixture<Lamb
     }
 
     [Fact]
+    public async Task The_probes_and_the_openapi_document_answer_through_the_gateway_too()
+    {
+        using var api = host.CreateApiClient();
+        using var health = await api.GetAsync("/health");
+        using var alive = await api.GetAsync("/alive");
+        using var document = await api.GetAsync("/openapi/v1.json");
+
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, document.StatusCode);
+        Assert.StartsWith("3.1", (await document.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("openapi").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_request_is_one_trace_from_the_gateway_through_the_function()
     {
         using var api = host.CreateApiClient();
