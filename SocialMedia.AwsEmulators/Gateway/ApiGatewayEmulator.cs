@@ -63,7 +63,7 @@ public sealed partial class ApiGatewayEmulator(
             authorizer = decision.Context;
         }
 
-        var body = await ReadBodyAsync(request, context.RequestAborted);
+        var body = await RequestBodies.ReadAsync(request, MaxRequestBytes, context.RequestAborted);
         if (body is null)
         {
             await GatewayProblem.RequestTooLarge.WriteAsync(context, traceId);
@@ -176,30 +176,6 @@ public sealed partial class ApiGatewayEmulator(
         {
             return new InvokeAnswer(InvokeStatus.Failed, Encoding.UTF8.GetBytes(e.Message));
         }
-    }
-
-    /// <returns>The body, or null when it is over API Gateway's limit.</returns>
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > MaxRequestBytes)
-        {
-            return null;
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > MaxRequestBytes)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
     }
 
     /// <summary>The path as the client sent it (percent-encoding kept), without the query.</summary>

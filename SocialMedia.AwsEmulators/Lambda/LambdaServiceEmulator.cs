@@ -27,7 +27,7 @@ public sealed class LambdaServiceEmulator(IConfiguration configuration, IHostApp
     /// <summary>The Invoke API: queues the event for the function and answers with what it returned.</summary>
     public async Task<IResult> InvokeAsync(string name, HttpRequest request, CancellationToken cancellationToken)
     {
-        var payload = await ReadAsync(request, MaxPayloadBytes, cancellationToken);
+        var payload = await RequestBodies.ReadAsync(request, MaxPayloadBytes, cancellationToken);
         if (payload is null)
         {
             return TypedResults.Json(
@@ -100,7 +100,7 @@ public sealed class LambdaServiceEmulator(IConfiguration configuration, IHostApp
 
     public async Task<IResult> RespondAsync(string id, HttpRequest request, bool isError, CancellationToken cancellationToken)
     {
-        var body = await ReadAsync(request, isError ? int.MaxValue : MaxPayloadBytes, cancellationToken);
+        var body = await RequestBodies.ReadAsync(request, isError ? int.MaxValue : MaxPayloadBytes, cancellationToken);
         if (!_inflight.TryRemove(id, out var invocation))
         {
             return TypedResults.Json(new LambdaError("Invalid request ID", "InvalidRequestID"), statusCode: StatusCodes.Status400BadRequest);
@@ -120,7 +120,7 @@ public sealed class LambdaServiceEmulator(IConfiguration configuration, IHostApp
 
     public async Task<Accepted> InitErrorAsync(string name, HttpRequest request, CancellationToken cancellationToken)
     {
-        var body = await ReadAsync(request, int.MaxValue, cancellationToken) ?? [];
+        var body = await RequestBodies.ReadAsync(request, int.MaxValue, cancellationToken) ?? [];
         logger.LogError("{Function} failed to start: {Error}", name, System.Text.Encoding.UTF8.GetString(body));
         return TypedResults.Accepted((string?)null);
     }
@@ -128,25 +128,6 @@ public sealed class LambdaServiceEmulator(IConfiguration configuration, IHostApp
     /// <summary>What each function has done so far: for the dashboard's curious and for tests.</summary>
     public IReadOnlyDictionary<string, FunctionState> State() =>
         _functions.ToDictionary(f => f.Key, f => new FunctionState(Volatile.Read(ref f.Value.Invocations), Volatile.Read(ref f.Value.Waiting)));
-
-    /// <returns>The body, or null when it is longer than <paramref name="limit"/>.</returns>
-    private static async Task<byte[]?> ReadAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > limit)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
-    }
 
     private sealed class Function(string name)
     {
