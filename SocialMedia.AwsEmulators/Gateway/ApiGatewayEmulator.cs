@@ -276,4 +276,7 @@ public static class XRay
 
     /// <summary>$context.xrayTraceId: the Root of <see cref="TraceHeader"/>.</summary>
     public static string TraceId(string header) => header.Split(';')[0]["Root=".Length..];
+
+    /// <summary>The same trace id as W3C spells it, and the API in its problem details: 32 hex digits.</summary>
+    public static string W3CTraceId(string header) => TraceId(header)[2..].Replace("-", "", StringComparison.Ordinal);
 }

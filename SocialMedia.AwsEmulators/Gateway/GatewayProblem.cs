@@ -5,7 +5,9 @@ namespace SocialMedia.AwsEmulators.Gateway;
 /// <summary>
 /// The answers API Gateway gives itself, with the bodies and headers deploy/ gives them
 /// (deploy/terraform/modules/api-gateway/locals.tf, <c>gateway_responses</c>): RFC 9457 problem
-/// details carrying the X-Ray trace id, the caller's Origin echoed so a browser can read them.
+/// details carrying the request's trace id, the caller's Origin echoed so a browser can read them.
+/// The id is spelled as the API spells it (32 hex digits, the contract's form); AWS's own gateway
+/// writes the same id in X-Ray's form (<c>$context.xrayTraceId</c>, <c>1-…-…</c>).
 /// </summary>
 public sealed record GatewayProblem(int Status, string Slug, string Title, string Detail, string? WwwAuthenticate = null, string? RetryAfter = null)
 {
@@ -48,7 +50,7 @@ public sealed record GatewayProblem(int Status, string Slug, string Title, strin
             ["title"] = Title,
             ["status"] = Status,
             ["detail"] = Detail,
-            ["trace_id"] = XRay.TraceId(traceHeader),
+            ["trace_id"] = XRay.W3CTraceId(traceHeader),
         };
         await response.WriteAsync(body.ToJsonString(), context.RequestAborted);
     }

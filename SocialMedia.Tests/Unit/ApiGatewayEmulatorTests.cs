@@ -67,5 +67,6 @@ public sealed class ApiGatewayEmulatorTests
         var trace = activity.TraceId.ToHexString();
         Assert.Equal($"Root=1-{trace[..8]}-{trace[8..]};Parent={activity.SpanId.ToHexString()};Sampled=1", header);
         Assert.Equal($"1-{trace[..8]}-{trace[8..]}", XRay.TraceId(header));
+        Assert.Equal(trace, XRay.W3CTraceId(header));
     }
 }
