@@ -41,12 +41,14 @@ public static class LambdaExtensions
     {
         var emulator = builder.AddAWSLambdaServiceEmulator();
         var endpoint = emulator.GetEndpoint(EmulatorEndpointName);
+        // The emulator enforces the timeout, as Lambda does: the function only sees the deadline.
+        emulator.WithEnvironment($"Lambda__Functions__{name}__TimeoutSeconds",
+            (options?.TimeoutSeconds ?? 30).ToString(System.Globalization.CultureInfo.InvariantCulture));
         return builder.AddProject<TLambdaProject>(name, launchProfileName: null)
             .WithEnvironment("AWS_LAMBDA_RUNTIME_API", ReferenceExpression.Create($"{endpoint.Property(EndpointProperty.HostAndPort)}/{name}"))
             .WithEnvironment("_HANDLER", lambdaHandler)
             .WithEnvironment("AWS_LAMBDA_FUNCTION_NAME", name)
             .WithEnvironment("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
-            .WithEnvironment("AWS_LAMBDA_FUNCTION_TIMEOUT", (options?.TimeoutSeconds ?? 30).ToString(System.Globalization.CultureInfo.InvariantCulture))
             .WaitFor(emulator)
             .WithParentRelationship(emulator)
             .WithIconName("Code");
@@ -71,7 +73,8 @@ public static class APIGatewayExtensions
             .WithArgs("gateway")
             .WithHttpEndpoint(port: options?.Port, name: EndpointName)
             .WithoutTelemetryRetries()
-            .WithEnvironment("Gateway__Type", apiGatewayType == APIGatewayType.Rest ? "Rest" : "HttpV2")
+            // REST APIs and HTTP APIs with payload 1.0 send the same proxy event; only 2.0 differs.
+            .WithEnvironment("Gateway__Type", apiGatewayType == APIGatewayType.HttpV2 ? "HttpV2" : "Rest")
             .WithEnvironment("Gateway__LambdaEndpoint", lambda.GetEndpoint(LambdaExtensions.EmulatorEndpointName))
             .WaitFor(lambda)
             .WithIconName("ArrowRouting");

@@ -20,9 +20,11 @@ public sealed class LambdaServiceEmulator(IConfiguration configuration, IHostApp
 
     private readonly ConcurrentDictionary<string, Function> _functions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Invocation> _inflight = new(StringComparer.Ordinal);
-    private readonly TimeSpan _timeout = TimeSpan.FromSeconds(configuration.GetValue("Lambda:TimeoutSeconds", 30));
+    private readonly TimeSpan _defaultTimeout = TimeSpan.FromSeconds(configuration.GetValue("Lambda:TimeoutSeconds", 30));
 
-    private Function For(string name) => _functions.GetOrAdd(name, static n => new Function(n));
+    /// <summary>A function's timeout is <c>Lambda:Functions:{name}:TimeoutSeconds</c> (the AppHost sets it), else the default.</summary>
+    private Function For(string name) => _functions.GetOrAdd(name, n => new Function(
+        configuration.GetValue<int?>($"Lambda:Functions:{n}:TimeoutSeconds") is { } seconds ? TimeSpan.FromSeconds(seconds) : _defaultTimeout));
 
     /// <summary>The Invoke API: queues the event for the function and answers with what it returned.</summary>
     public async Task<IResult> InvokeAsync(string name, HttpRequest request, CancellationToken cancellationToken)
@@ -36,7 +38,7 @@ public sealed class LambdaServiceEmulator(IConfiguration configuration, IHostApp
         }
 
         var function = For(name);
-        var invocation = new Invocation(Guid.NewGuid().ToString(), payload, request.Headers["X-Amz-Trace-Id"].ToString(), DateTimeOffset.UtcNow + _timeout);
+        var invocation = new Invocation(Guid.NewGuid().ToString(), payload, request.Headers["X-Amz-Trace-Id"].ToString(), DateTimeOffset.UtcNow + function.Timeout);
         _inflight[invocation.RequestId] = invocation;
         Interlocked.Increment(ref function.Invocations);
         await function.Queue.Writer.WriteAsync(invocation, cancellationToken);
@@ -44,14 +46,14 @@ public sealed class LambdaServiceEmulator(IConfiguration configuration, IHostApp
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
         try
         {
-            outcome = await invocation.Result.Task.WaitAsync(_timeout, stopping.Token);
+            outcome = await invocation.Result.Task.WaitAsync(function.Timeout, stopping.Token);
         }
         catch (TimeoutException)
         {
             _inflight.TryRemove(invocation.RequestId, out _);
-            logger.LogWarning("{Function} did not answer invocation {RequestId} within {Timeout}", name, invocation.RequestId, _timeout);
+            logger.LogWarning("{Function} did not answer invocation {RequestId} within {Timeout}", name, invocation.RequestId, function.Timeout);
             outcome = Outcome.Error(JsonSerializer.SerializeToUtf8Bytes(
-                new LambdaError($"Task timed out after {_timeout.TotalSeconds:0.00} seconds", "Sandbox.Timedout"), EmulatorJson.Default.LambdaError));
+                new LambdaError($"Task timed out after {function.Timeout.TotalSeconds:0.00} seconds", "Sandbox.Timedout"), EmulatorJson.Default.LambdaError));
         }
 
         request.HttpContext.Response.Headers["X-Amz-Executed-Version"] = "$LATEST";
@@ -129,9 +131,9 @@ public sealed class LambdaServiceEmulator(IConfiguration configuration, IHostApp
     public IReadOnlyDictionary<string, FunctionState> State() =>
         _functions.ToDictionary(f => f.Key, f => new FunctionState(Volatile.Read(ref f.Value.Invocations), Volatile.Read(ref f.Value.Waiting)));
 
-    private sealed class Function(string name)
+    private sealed class Function(TimeSpan timeout)
     {
-        public string Name { get; } = name;
+        public TimeSpan Timeout { get; } = timeout;
 
         public Channel<Invocation> Queue { get; } = Channel.CreateUnbounded<Invocation>();
 
