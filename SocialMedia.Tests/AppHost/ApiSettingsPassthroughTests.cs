@@ -50,5 +50,12 @@ public sealed class ApiSettingsPassthroughTests
         Assert.Equal(deployed + SocialMedia.AppHost.Api.LambdaStackBuilderExtensions.LocalOnlyRoutes.Count, routes);
         Assert.Equal("Rest", environment["Gateway__Type"]);
         Assert.Equal("authorizer", environment["Gateway__AuthorizerFunction"]);
+
+        // Each function's timeout is the Lambda emulator's to enforce, as in Lambda.
+        var emulator = Assert.IsType<ProjectResource>(builder.Resources.Single(r => r.Name == "LambdaServiceEmulator"));
+        var emulatorConfiguration = await ExecutionConfigurationBuilder.Create(emulator).WithEnvironmentVariablesConfig()
+            .BuildAsync(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Publish), NullLogger.Instance, CancellationToken.None);
+        var emulatorEnvironment = emulatorConfiguration.EnvironmentVariables.ToDictionary();
+        Assert.All(new[] { "auth", "posts", "likes", "comments", "authorizer" }, f => Assert.Equal("30", emulatorEnvironment[$"Lambda__Functions__{f}__TimeoutSeconds"]));
     }
 }

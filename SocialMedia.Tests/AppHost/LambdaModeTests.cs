@@ -41,7 +41,7 @@ public sealed class LambdaModeTests(LambdaModeAppHost host) : IClassFixture<Lamb
     public async Task Each_route_is_served_by_its_own_function_group_and_no_other()
     {
         using var api = host.CreateApiClient();
-        var user = await RegisterAsync(api);
+        var user = await api.RegisterAsync();
         api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", user.Token);
 
         var before = await InvocationsAsync();
@@ -76,7 +76,7 @@ public sealed class LambdaModeTests(LambdaModeAppHost host) : IClassFixture<Lamb
     public async Task A_revoked_token_is_refused_by_the_api_while_the_gateway_still_caches_its_allow()
     {
         using var api = host.CreateApiClient();
-        var user = await RegisterAsync(api);
+        var user = await api.RegisterAsync();
         api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", user.Token);
         using (var me = await api.GetAsync("/api/v1/auth/me"))
         {
@@ -128,7 +128,7 @@ public sealed class LambdaModeTests(LambdaModeAppHost host) : IClassFixture<Lamb
     public async Task A_forged_token_is_refused_by_the_authorizer()
     {
         using var api = host.CreateApiClient();
-        var user = await RegisterAsync(api);
+        var user = await api.RegisterAsync();
         var parts = user.Token.Split('.');
         api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", $"{parts[0]}.{parts[1]}.{parts[2][..^4]}AAAA");
         var before = await InvocationsAsync();
@@ -178,15 +178,6 @@ public sealed class LambdaModeTests(LambdaModeAppHost host) : IClassFixture<Lamb
         Assert.Equal($"https://social-media-api.dev/problems/{slug}", problem.GetProperty("type").GetString());
         Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
         Assert.Matches("^[0-9a-f]{32}$", problem.GetProperty("trace_id").GetString()!);
-    }
-
-    private static async Task<TestUser> RegisterAsync(HttpClient api)
-    {
-        var name = $"l{Guid.NewGuid():N}"[..20];
-        using var register = await api.PostAsJsonAsync("/api/v1/auth/register", new { email = $"{name}@example.com", password = "correct horse", username = name });
-        var body = await register.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.True(register.StatusCode == HttpStatusCode.Created, body.ToString());
-        return new TestUser(body.GetProperty("user").GetProperty("id").GetGuid(), name, $"{name}@example.com", "correct horse", body.GetProperty("token").GetString()!);
     }
 
     /// <summary>How many invocations each function has taken, as the Lambda service emulator counts them.</summary>

@@ -25,9 +25,15 @@ public static partial class ApiClientExtensions
 
     public static async Task<TestUser> RegisterAsync(this ApiFactory factory, string? username = null)
     {
+        using var client = factory.CreateClient();
+        return await client.RegisterAsync(username);
+    }
+
+    /// <summary>Registers a new account through <paramref name="client"/>, wherever it points (an API, a gateway).</summary>
+    public static async Task<TestUser> RegisterAsync(this HttpClient client, string? username = null)
+    {
         username ??= "u_" + Guid.NewGuid().ToString("N")[..16];
         var email = $"{username}@example.com";
-        using var client = factory.CreateClient();
         using var response = await client.PostAsJsonAsync("/api/v1/auth/register", new { email, password = Password, username });
         var body = await response.ReadJsonAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Created, body.ToString());
