@@ -14,8 +14,12 @@ using OpenTelemetry.Trace;
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// What every service of the solution needs: telemetry, health checks, service discovery and
-/// resilient outgoing HTTP. Kept close to the Aspire template so it reads as the familiar thing.
+/// What every service of the solution needs: telemetry and health checks. Kept close to the Aspire
+/// template so it reads as the familiar thing, less the template's <c>IHttpClientFactory</c>
+/// defaults (a standard resilience handler and service discovery): no service here makes its
+/// outgoing calls through the factory (S3 goes through the AWS SDK's own client and retry policy,
+/// the Lambda Runtime API through a plain long-polling client), and the handler's options were
+/// still bound and validated at every start, a cost on each Lambda cold start for nothing.
 /// </summary>
 public static class Extensions
 {
@@ -29,14 +33,6 @@ public static class Extensions
     {
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
-
-        builder.Services.AddServiceDiscovery();
-        builder.Services.ConfigureHttpClientDefaults(http =>
-        {
-            http.AddStandardResilienceHandler();
-            http.AddServiceDiscovery();
-        });
-
         return builder;
     }
 

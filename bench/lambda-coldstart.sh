@@ -5,7 +5,7 @@
 # Environment: AOT=1 measures the Native AOT package (dotnet publish -p:PublishAot=true) instead of ReadyToRun;
 # SKIP_PUBLISH=1 reuses bench/out/lambda; BENCH_DB=<connection string> uses a running
 # PostgreSQL instead of a throwaway cluster (BENCH_DB_OPTIONS appends to the throwaway one's connection
-# string, e.g. ";Server Compatibility Mode=NoTypeLoading"); PUBLISH_ARGS adds arguments to dotnet publish.
+# string, e.g. ";Include Error Detail=true"); PUBLISH_ARGS adds arguments to dotnet publish.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-15}

@@ -22,8 +22,16 @@ internal static class DatabaseSetup
         // The connection string is read when the data source is first made, not now: configuration
         // added after this call (test hosts) still counts. Npgsql.DependencyInjection gives the
         // data source the app's logger factory and disposes it with the host.
-        builder.Services.AddNpgsqlDataSource("", (services, dataSource) => dataSource.ConnectionStringBuilder.ConnectionString =
-            WithPoolingDefaults(services.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionName)) ?? "");
+        builder.Services.AddNpgsqlDataSource("", (services, dataSource) =>
+        {
+            dataSource.ConnectionStringBuilder.ConnectionString =
+                WithPoolingDefaults(services.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionName)) ?? "";
+            // The first connection of a process would otherwise read the server's type catalog: a
+            // round trip and a large answer on every Lambda cold start. Npgsql knows PostgreSQL's
+            // built-in types without it, and the schema uses only those (a schema test holds it to
+            // them); a schema that adds an enum, a domain or an extension's type turns this back on.
+            dataSource.ConfigureTypeLoading(types => types.EnableTypeLoading(false));
+        });
         builder.Services.AddSingleton<Postgres>();
         builder.Services.AddSingleton<Migrations>();
         builder.Services.AddSingleton<AppRole>();

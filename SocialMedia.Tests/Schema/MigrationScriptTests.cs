@@ -46,6 +46,25 @@ public sealed class MigrationScriptTests
     public void The_unique_indexes_registration_tells_apart_are_in_the_script(string index) =>
         Assert.Contains($"CREATE UNIQUE INDEX {index} ON users", Migrations.Script, StringComparison.Ordinal);
 
+    /// <summary>
+    /// The API connects with <c>Server Compatibility Mode=NoTypeLoading</c> (DatabaseSetup): Npgsql
+    /// then knows only PostgreSQL's built-in types. A column of an enum, a domain or an extension's
+    /// type would fail at its first read, so the schema is held to the built-in ones.
+    /// </summary>
+    [Fact]
+    public void Every_column_has_a_type_Npgsql_knows_without_reading_the_catalog()
+    {
+        using var db = new DesignTimeDbContextFactory().CreateDbContext([]);
+        string[] builtIn = ["uuid", "text", "character varying", "integer", "bigint", "smallint", "boolean", "timestamp with time zone", "bytea", "jsonb"];
+
+        var columns = db.Model.GetRelationalModel().Tables
+            .SelectMany(t => t.Columns.Select(c => (Column: $"{t.Name}.{c.Name}", Type: c.StoreType)))
+            .ToList();
+
+        Assert.NotEmpty(columns);
+        Assert.All(columns, c => Assert.Contains(c.Type.Split('(')[0].Trim(), builtIn));
+    }
+
     // `dotnet ef` writes the file with a byte-order mark; git may check it out with CRLF.
     private static string Normalized(string script) => script.TrimStart('\uFEFF').ReplaceLineEndings("\n").Trim();
 }
