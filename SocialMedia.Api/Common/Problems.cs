@@ -76,10 +76,19 @@ public static class Problems
         problem.Instance = null;
     }
 
+    /// <summary>
+    /// The request's trace id: its span's when it is traced; otherwise the caller's W3C
+    /// <c>traceparent</c> (no span is started for a request nobody traces, see appsettings.json);
+    /// otherwise a new one, so that the answer still names something to quote.
+    /// </summary>
     public static string TraceId(HttpContext context) =>
         Activity.Current?.TraceId.ToHexString()
         ?? context.Features.Get<IHttpActivityFeature>()?.Activity.TraceId.ToHexString()
+        ?? CallersTraceId(context.Request.Headers)
         ?? ActivityTraceId.CreateRandom().ToHexString();
+
+    private static string? CallersTraceId(IHeaderDictionary headers) =>
+        ActivityContext.TryParse(headers.TraceParent, headers.TraceState, out var caller) ? caller.TraceId.ToHexString() : null;
 
     public static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: detail);

@@ -64,11 +64,30 @@ internal static class WebApiSetup
         app.UseExceptionHandler();
         // Empty 4xx/5xx answers (unknown route, wrong method, 401 challenges) get a problem body too.
         app.UseStatusCodePages();
-        app.UseCors();
+        app.UseCorsWithoutReflection();
         app.UseRequestBodyLimit();
         app.UseAuthentication();
         app.UseAuthorization();
         return app;
+    }
+
+    /// <summary>
+    /// What <c>UseCors()</c> does, without its reflection: <see cref="CorsMiddleware"/> takes the
+    /// policy provider as an argument of <c>Invoke</c>, so UseMiddleware binds it by reflection, and
+    /// under Native AOT (no code generated at run time) that means <c>MethodInfo.Invoke</c> and a
+    /// container lookup of the provider on every request. The provider reads the options and holds
+    /// nothing of a request, so it is resolved once and the middleware called directly.
+    /// </summary>
+    private static void UseCorsWithoutReflection(this WebApplication app)
+    {
+        var cors = app.Services.GetRequiredService<ICorsService>();
+        var policies = app.Services.GetRequiredService<ICorsPolicyProvider>();
+        var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
+        app.Use(next =>
+        {
+            var middleware = new CorsMiddleware(next, cors, loggerFactory);
+            return context => middleware.Invoke(context, policies);
+        });
     }
 
     private sealed class CorsPolicySetup(IOptions<CorsOriginsOptions> settings, IHostEnvironment environment) : IConfigureOptions<CorsOptions>

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.Extensions.Options;
 using SocialMedia.Api.Database;
 using SocialMedia.Api.Infrastructure;
@@ -42,6 +44,15 @@ internal static class AuthSetup
             options.MapInboundClaims = false;
             options.Events = s_bearerEvents;
         });
+        // Authorization's services hold no request state but are registered transient, and the
+        // container of a Native AOT build (no code generated at run time) constructs a transient by
+        // reflection: the policy evaluator and the four services behind it, on every request.
+        // Registered first as singletons; AddAuthorizationCore only adds what is missing.
+        services.AddSingleton<IAuthorizationHandlerContextFactory, DefaultAuthorizationHandlerContextFactory>();
+        services.AddSingleton<IAuthorizationEvaluator, DefaultAuthorizationEvaluator>();
+        services.AddSingleton<IAuthorizationHandlerProvider, DefaultAuthorizationHandlerProvider>();
+        services.AddSingleton<IAuthorizationService, DefaultAuthorizationService>();
+        services.AddSingleton<IPolicyEvaluator, PolicyEvaluator>();
         services.AddAuthorizationBuilder().AddApiPolicies();
 
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName).ValidateOnStart();
