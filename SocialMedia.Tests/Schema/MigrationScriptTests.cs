@@ -47,9 +47,9 @@ public sealed class MigrationScriptTests
         Assert.Contains($"CREATE UNIQUE INDEX {index} ON users", Migrations.Script, StringComparison.Ordinal);
 
     /// <summary>
-    /// The API connects with <c>Server Compatibility Mode=NoTypeLoading</c> (DatabaseSetup): Npgsql
-    /// then knows only PostgreSQL's built-in types. A column of an enum, a domain or an extension's
-    /// type would fail at its first read, so the schema is held to the built-in ones.
+    /// The API's data source does not load types from the catalog (DatabaseSetup, for the cold
+    /// start): Npgsql then knows only PostgreSQL's built-in types. A column of an enum, a domain or
+    /// an extension's type would fail at its first read, so the schema is held to the built-in ones.
     /// </summary>
     [Fact]
     public void Every_column_has_a_type_Npgsql_knows_without_reading_the_catalog()
