@@ -60,6 +60,10 @@ public static class Extensions
                 logging.IncludeScopes = true;
                 logging.AddOtlpExporter();
             });
+            // The API turns this category off (appsettings.json) so that a request nobody traces
+            // starts no span; exported logs keep it, and with it each request's scope (RequestId,
+            // RequestPath) on every line logged inside the request.
+            builder.Logging.AddFilter<OpenTelemetryLoggerProvider>("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         }
 
         builder.Services.AddOpenTelemetry()

@@ -34,12 +34,13 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         {
             // Expected during a restart or failover, and answered honestly: a warning, not an error
             // that pages someone (the health check and the dependency's own alarms do that).
-            logger.LogWarning(exception, "Dependency unavailable for {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+            logger.LogWarning(exception, "Dependency unavailable for {Method} {Path} (trace_id {TraceId})", httpContext.Request.Method, httpContext.Request.Path, Problems.TraceId(httpContext));
             httpContext.Response.Headers.RetryAfter = ((int)DependencyOutage.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
         else if (status == 500)
         {
-            logger.LogError(exception, "Unhandled exception for {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+            // The trace id the answer carries, so that a user's quote finds this line with or without tracing.
+            logger.LogError(exception, "Unhandled exception for {Method} {Path} (trace_id {TraceId})", httpContext.Request.Method, httpContext.Request.Path, Problems.TraceId(httpContext));
         }
         else
         {

@@ -79,16 +79,29 @@ public static class Problems
     /// <summary>
     /// The request's trace id: its span's when it is traced; otherwise the caller's W3C
     /// <c>traceparent</c> (no span is started for a request nobody traces, see appsettings.json);
-    /// otherwise a new one, so that the answer still names something to quote.
+    /// otherwise a new one, kept for the rest of the request, so that the answer and the log line
+    /// of a failure name the same id.
     /// </summary>
     public static string TraceId(HttpContext context) =>
         Activity.Current?.TraceId.ToHexString()
         ?? context.Features.Get<IHttpActivityFeature>()?.Activity.TraceId.ToHexString()
         ?? CallersTraceId(context.Request.Headers)
-        ?? ActivityTraceId.CreateRandom().ToHexString();
+        ?? NewTraceId(context);
 
     private static string? CallersTraceId(IHeaderDictionary headers) =>
         ActivityContext.TryParse(headers.TraceParent, headers.TraceState, out var caller) ? caller.TraceId.ToHexString() : null;
+
+    private static string NewTraceId(HttpContext context)
+    {
+        if (context.Items.TryGetValue(typeof(Problems), out var kept) && kept is string id)
+        {
+            return id;
+        }
+
+        var created = ActivityTraceId.CreateRandom().ToHexString();
+        context.Items[typeof(Problems)] = created;
+        return created;
+    }
 
     public static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: detail);

@@ -280,6 +280,37 @@ public sealed class AuthTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.Equal("Bearer", challenge.Scheme);
         Assert.Contains("error=\"invalid_token\"", challenge.Parameter, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// Operators count authorization outcomes by ASP.NET Core's own metric. The API makes the
+    /// authorization services singletons (they were built by reflection on every request in the
+    /// Native AOT build); the framework's implementation that records the metric must stay.
+    /// </summary>
+    [Fact]
+    [Trait(TestHost.Trait, TestHost.InProcessOnly)]
+    public async Task Authorization_outcomes_are_still_counted_in_aspnetcores_metric()
+    {
+        var user = await factory.RegisterAsync();
+        var measurements = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == "Microsoft.AspNetCore.Authorization" && instrument.Name == "aspnetcore.authorization.attempts")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, _, _) => Interlocked.Increment(ref measurements));
+        listener.Start();
+
+        using var client = factory.CreateClientWithToken(user.Token);
+        using var response = await client.GetAsync("/api/v1/auth/me");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(Volatile.Read(ref measurements) > 0, "no aspnetcore.authorization.attempts measurement");
+    }
 }
 
 internal static class DateTimeTestExtensions

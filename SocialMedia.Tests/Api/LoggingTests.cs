@@ -39,7 +39,7 @@ public sealed class LoggingTests(LogCapturingApiFactory factory) : IClassFixture
 public sealed class UnansweredFailureLoggingTests(LogCapturingApiFactory factory) : IClassFixture<LogCapturingApiFactory>
 {
     [Fact]
-    public async Task A_failure_the_api_does_not_answer_is_logged_once_at_error_with_the_request()
+    public async Task A_failure_the_api_does_not_answer_is_logged_once_at_error_with_the_request_and_its_trace_id()
     {
         var user = await factory.RegisterAsync();
         using var client = factory.CreateClientWithToken(user.Token);
@@ -53,10 +53,12 @@ public sealed class UnansweredFailureLoggingTests(LogCapturingApiFactory factory
             await command.ExecuteNonQueryAsync();
         }
 
+        string traceId;
         try
         {
             using var response = await client.GetAsync($"/api/v1/posts/{postId}");
-            Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+            var problem = await response.AssertProblemAsync(HttpStatusCode.InternalServerError);
+            traceId = problem.GetProperty("trace_id").GetString()!;
         }
         finally
         {
@@ -68,6 +70,8 @@ public sealed class UnansweredFailureLoggingTests(LogCapturingApiFactory factory
 
         var error = Assert.Single(factory.Errors());
         Assert.Contains($"GET /api/v1/posts/{postId}", error.Message, StringComparison.Ordinal);
+        // The id the user quotes finds this line, whether or not anything traces the request.
+        Assert.Contains(traceId, error.Message, StringComparison.Ordinal);
         Assert.Contains("42P01", error.Exception?.ToString(), StringComparison.Ordinal); // undefined_table
     }
 }

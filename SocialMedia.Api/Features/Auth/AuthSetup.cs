@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SocialMedia.Api.Database;
 using SocialMedia.Api.Infrastructure;
@@ -44,16 +45,8 @@ internal static class AuthSetup
             options.MapInboundClaims = false;
             options.Events = s_bearerEvents;
         });
-        // Authorization's services hold no request state but are registered transient, and the
-        // container of a Native AOT build (no code generated at run time) constructs a transient by
-        // reflection: the policy evaluator and the four services behind it, on every request.
-        // Registered first as singletons; AddAuthorizationCore only adds what is missing.
-        services.AddSingleton<IAuthorizationHandlerContextFactory, DefaultAuthorizationHandlerContextFactory>();
-        services.AddSingleton<IAuthorizationEvaluator, DefaultAuthorizationEvaluator>();
-        services.AddSingleton<IAuthorizationHandlerProvider, DefaultAuthorizationHandlerProvider>();
-        services.AddSingleton<IAuthorizationService, DefaultAuthorizationService>();
-        services.AddSingleton<IPolicyEvaluator, PolicyEvaluator>();
         services.AddAuthorizationBuilder().AddApiPolicies();
+        services.MakeAuthorizationSingletons();
 
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
@@ -62,6 +55,28 @@ internal static class AuthSetup
         // The API Gateway authorizer: the same key and revocation list, as a Lambda handler.
         services.AddLambdaHandler<LambdaAuthorizer>(LambdaAuthorizer.HandlerName);
         return builder;
+    }
+
+    /// <summary>
+    /// Authorization's services hold no request state (the API's one policy is an assertion, no
+    /// handler reads the request's services) but are registered transient, and the container of a
+    /// Native AOT build, which generates no code at run time, constructs a transient by reflection:
+    /// the policy evaluator and the four services behind it, on every request. Each keeps the
+    /// framework's own implementation (the authorization service's records the
+    /// <c>aspnetcore.authorization.attempts</c> metric) and becomes a singleton.
+    /// </summary>
+    private static void MakeAuthorizationSingletons(this IServiceCollection services)
+    {
+        Type[] stateless = [typeof(IPolicyEvaluator), typeof(IAuthorizationService), typeof(IAuthorizationHandlerProvider),
+            typeof(IAuthorizationEvaluator), typeof(IAuthorizationHandlerContextFactory)];
+        foreach (var service in stateless)
+        {
+            var registered = services.LastOrDefault(d => d.ServiceType == service && !d.IsKeyedService);
+            if (registered is { Lifetime: ServiceLifetime.Transient, ImplementationType: { } implementation })
+            {
+                services.Replace(ServiceDescriptor.Singleton(service, implementation));
+            }
+        }
     }
 
     // A token signed with the API's key always has both claims; one without them is refused here,
