@@ -1,0 +1,58 @@
+/// <summary>
+/// From the container's type names (<see cref="Type.ToString"/>: <c>Ns.Name`1[Ns.Arg]</c>, no
+/// assemblies) to types loaded in this process, and from types to the names rd.xml takes: the
+/// generic definition's full name with each argument as <c>[Full.Name, Assembly]</c>.
+/// </summary>
+internal static class TypeNames
+{
+    public static Type? Resolve(string name)
+    {
+        var open = name.IndexOf('[', StringComparison.Ordinal);
+        if (open < 0)
+        {
+            return Find(name);
+        }
+
+        var definition = Find(name[..open]);
+        var arguments = SplitArguments(name[(open + 1)..^1]).Select(Resolve).ToArray();
+        return definition is null || Array.IndexOf(arguments, null) >= 0 ? null : definition.MakeGenericType(arguments!);
+    }
+
+    public static string RdXmlName(Type type) => $"{FullName(type)}, {type.Assembly.GetName().Name}";
+
+    private static string FullName(Type type) =>
+        type.IsGenericType
+            ? $"{type.GetGenericTypeDefinition().FullName}[{string.Join(",", type.GetGenericArguments().Select(argument => $"[{RdXmlName(argument)}]"))}]"
+            : type.FullName!;
+
+    private static List<string> SplitArguments(string arguments)
+    {
+        var parts = new List<string>();
+        var depth = 0;
+        var start = 0;
+        for (var i = 0; i < arguments.Length; i++)
+        {
+            switch (arguments[i])
+            {
+                case '[':
+                    depth++;
+                    break;
+                case ']':
+                    depth--;
+                    break;
+                case ',' when depth == 0:
+                    parts.Add(arguments[start..i]);
+                    start = i + 1;
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        parts.Add(arguments[start..]);
+        return parts;
+    }
+
+    private static Type? Find(string fullName) =>
+        AppDomain.CurrentDomain.GetAssemblies().Select(assembly => assembly.GetType(fullName)).FirstOrDefault(type => type is not null);
+}
