@@ -14,7 +14,8 @@ namespace SocialMedia.Tests.Deploy;
 /// so that the run-time type loader does not build them one by one (docs/lambda.md). A type missing
 /// from the list still works, only slower, so nothing else would notice: this test runs the JIT
 /// build as Kestrel, as a Lambda function and as the authorizer, with a startup hook
-/// (tools/AotStartupTypes) that records what the container closes, and fails on what the list lacks.
+/// (tools/AotStartupTypes) that records what the container closes, and fails on what the list lacks
+/// and on what it names that no longer exists (which would fail the publish, and only the publish).
 /// <c>UPDATE_AOT_STARTUP_TYPES=1</c> rewrites the list from the run.
 /// </summary>
 /// <remarks>The JIT build only: a startup hook needs the runtime's loader, so CI's Native AOT pass leaves it out.</remarks>
@@ -29,43 +30,66 @@ public sealed class AotStartupTypesTests
     [Fact]
     public async Task The_native_builds_list_of_startup_types_has_every_type_the_container_closes()
     {
-        var seen = new SortedSet<string>(StringComparer.Ordinal);
-        seen.UnionWith(await RecordAsync(DriveKestrelAsync));
-        seen.UnionWith(await RecordAsync(DriveLambdaAsync));
-        Assert.Contains(seen, type => type.StartsWith("Microsoft.Extensions.Options.UnnamedOptionsManager`1[[SocialMedia.Api.", StringComparison.Ordinal));
+        Assert.True(File.Exists(Path.Combine(ApiProcess.Directory, "SocialMedia.Api.dll")), $"A startup hook needs the JIT build; {ApiProcess.Directory} holds another.");
 
-        if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
+        // One process each, as deployed (telemetry exported over OTLP/HTTP, logs not), each with a
+        // type only it closes, so that a process that recorded nothing cannot pass unnoticed.
+        await using var otlp = await OtlpReceiver.StartAsync();
+        Dictionary<string, string?> telemetry = new()
         {
-            Write(seen);
-        }
-
-        var missing = seen.Except(Read()).ToList();
-        Assert.True(
-            missing.Count == 0,
-            $"{s_list} lacks {missing.Count} type(s) the container closes; the Native AOT package builds them at run time, one by one, on every cold start. " +
-            $"Rewrite the list with {UpdateVariable}=1 dotnet test --filter FullyQualifiedName~{nameof(AotStartupTypesTests)}:\n{string.Join('\n', missing)}");
-    }
-
-    /// <summary>Runs the JIT build through <paramref name="drive"/> with the recording hook; returns what it recorded.</summary>
-    private static async Task<IReadOnlyCollection<string>> RecordAsync(Func<Dictionary<string, string?>, Task> drive)
-    {
-        var output = Path.Combine(Path.GetTempPath(), $"aot-startup-types-{Guid.NewGuid():N}.txt");
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlp.Endpoint,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_LOGS_EXPORTER"] = "none",
+        };
+        var kestrel = Record("Kestrel", "Microsoft.Extensions.Logging.Logger`1[[Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServer, ");
+        var function = Record("Lambda function", "Microsoft.Extensions.Logging.Logger`1[[SocialMedia.Hosting.Lambda.Runtime.LambdaInvocationLoop, ");
+        var authorizer = Record("Lambda authorizer", "Microsoft.Extensions.Logging.Logger`1[[SocialMedia.Api.Features.Auth.LambdaAuthorizer, ");
+        Recording[] recordings = [kestrel, function, authorizer];
         try
         {
-            await drive(new()
+            await DriveKestrelAsync(new Dictionary<string, string?>(telemetry).With(kestrel.Environment));
+            await DriveLambdaAsync(new Dictionary<string, string?>(telemetry).With(function.Environment), new Dictionary<string, string?>(telemetry).With(authorizer.Environment));
+
+            var seen = new SortedSet<string>(StringComparer.Ordinal);
+            foreach (var recording in recordings)
             {
-                ["DOTNET_STARTUP_HOOKS"] = HookAssembly(),
-                [OutputVariable] = output,
-            });
-            return File.Exists(output) ? File.ReadAllLines(output) : [];
+                var lines = recording.Lines();
+                Assert.True(lines.Any(line => line.StartsWith(recording.Marker, StringComparison.Ordinal)), $"The {recording.Process} recorded nothing of its own ({recording.Marker}…): {lines.Length} line(s).");
+                var problems = lines.Where(line => line.StartsWith('!')).ToList();
+                Assert.True(problems.Count == 0, $"The hook could not record everything in the {recording.Process}:\n{string.Join('\n', problems)}");
+                seen.UnionWith(lines);
+            }
+
+            if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
+            {
+                Write(seen);
+            }
+
+            var listed = Read();
+            var vanished = listed.Where(type => Type.GetType(type) is null).ToList();
+            Assert.True(
+                vanished.Count == 0,
+                $"{s_list} names {vanished.Count} type(s) that no longer exist (a package update?); the Native AOT publish fails on them. " +
+                $"Rewrite the list with {UpdateVariable}=1 dotnet test --filter FullyQualifiedName~{nameof(AotStartupTypesTests)}:\n{string.Join('\n', vanished)}");
+            var missing = seen.Except(listed).ToList();
+            Assert.True(
+                missing.Count == 0,
+                $"{s_list} lacks {missing.Count} type(s) the container closes; the Native AOT package builds them at run time, one by one, on every cold start. " +
+                $"Rewrite the list with {UpdateVariable}=1 dotnet test --filter FullyQualifiedName~{nameof(AotStartupTypesTests)}:\n{string.Join('\n', missing)}");
         }
         finally
         {
-            File.Delete(output);
+            foreach (var recording in recordings)
+            {
+                File.Delete(recording.Output);
+            }
         }
     }
 
-    private static async Task DriveKestrelAsync(Dictionary<string, string?> hook)
+    private static Recording Record(string process, string marker) =>
+        new(process, marker, Path.Combine(Path.GetTempPath(), $"aot-startup-types-{Guid.NewGuid():N}.txt"));
+
+    private static async Task DriveKestrelAsync(Dictionary<string, string?> extra)
     {
         var s3 = await TestInfrastructure.GetS3Async();
         var database = await (await TestInfrastructure.GetPostgresAsync()).CreateDatabaseAsync();
@@ -73,17 +97,17 @@ public sealed class AotStartupTypesTests
             .With([
                 new("ASPNETCORE_ENVIRONMENT", "Production"),
                 new("ASPNETCORE_URLS", "http://127.0.0.1:0"),
-                new("Storage:CreateBucketOnStartup", "true"),
+                new("Storage__CreateBucketOnStartup", "true"),
             ])
-            .With(hook);
+            .With(extra);
         await using var api = ApiProcess.Start(environment);
         using var client = new HttpClient { BaseAddress = await api.Listening.WaitAsync(TimeSpan.FromSeconds(90)) };
         await UseEveryEndpointAsync(client);
     }
 
-    private static async Task DriveLambdaAsync(Dictionary<string, string?> hook)
+    private static async Task DriveLambdaAsync(Dictionary<string, string?> functionExtra, Dictionary<string, string?> authorizerExtra)
     {
-        var function = new HookedFunction(hook);
+        var function = new HookedFunction(functionExtra);
         try
         {
             await function.InitializeAsync();
@@ -91,7 +115,7 @@ public sealed class AotStartupTypesTests
             var token = await UseEveryEndpointAsync(client);
 
             await using var authorizerRuntime = await LambdaRuntimeEmulator.StartAsync();
-            var environment = function.Environment();
+            var environment = function.Environment().With(authorizerExtra);
             environment["AWS_LAMBDA_RUNTIME_API"] = authorizerRuntime.RuntimeApi;
             environment["_HANDLER"] = "authorizer";
             await using var authorizer = ApiProcess.Start(environment);
@@ -128,7 +152,9 @@ public sealed class AotStartupTypesTests
         await Expect(client.GetAsync($"/api/v1/posts/{post}/likes"), HttpStatusCode.OK);
         await Expect(client.DeleteAsync($"/api/v1/posts/{post}/likes"), HttpStatusCode.OK);
         using var commented = await client.PostAsJsonAsync($"/api/v1/posts/{post}/comments", new { content = "a comment" });
-        var comment = (await commented.ReadJsonAsync()).GetProperty("id").GetGuid();
+        var body = await commented.ReadJsonAsync();
+        Assert.True(commented.StatusCode == HttpStatusCode.Created, body.ToString());
+        var comment = body.GetProperty("id").GetGuid();
         await Expect(client.GetAsync($"/api/v1/posts/{post}/comments"), HttpStatusCode.OK);
         await Expect(client.DeleteAsync($"/api/v1/comments/{comment}"), HttpStatusCode.NoContent);
         await Expect(client.DeleteAsync($"/api/v1/posts/{post}"), HttpStatusCode.NoContent);
@@ -184,8 +210,20 @@ public sealed class AotStartupTypesTests
     }
 
     /// <summary>A function on its own database and bucket, with the recording hook in its environment.</summary>
-    private sealed class HookedFunction(Dictionary<string, string?> hook) : LambdaFunctionFixture
+    private sealed class HookedFunction(Dictionary<string, string?> extra) : LambdaFunctionFixture
     {
-        protected override IEnumerable<KeyValuePair<string, string?>> ExtraEnvironment => hook;
+        protected override IEnumerable<KeyValuePair<string, string?>> ExtraEnvironment => extra;
+    }
+
+    /// <summary>One process's recording: its own output file, and a type that only it closes.</summary>
+    private sealed record Recording(string Process, string Marker, string Output)
+    {
+        public Dictionary<string, string?> Environment => new()
+        {
+            ["DOTNET_STARTUP_HOOKS"] = HookAssembly(),
+            [OutputVariable] = Output,
+        };
+
+        public string[] Lines() => File.Exists(Output) ? File.ReadAllLines(Output) : [];
     }
 }

@@ -1,12 +1,20 @@
+namespace AotStartupTypes;
+
 /// <summary>
-/// From the container's type names (<see cref="Type.ToString"/>: <c>Ns.Name`1[Ns.Arg]</c>, no
-/// assemblies) to types loaded in this process, and from types to the names rd.xml takes: the
-/// generic definition's full name with each argument as <c>[Full.Name, Assembly]</c>.
+/// From the container's type names (<see cref="Type.ToString"/>: <c>Ns.Name`1[Ns.Arg]</c>,
+/// <c>Ns.Name[]</c>, no assemblies) to types loaded in this process, and from types to the names
+/// rd.xml takes: the generic definition's full name with each argument as <c>[Full.Name, Assembly]</c>,
+/// the definition's (or the element's) assembly after the last comma.
 /// </summary>
 internal static class TypeNames
 {
     public static Type? Resolve(string name)
     {
+        if (name.EndsWith("[]", StringComparison.Ordinal))
+        {
+            return Resolve(name[..^2])?.MakeArrayType();
+        }
+
         var open = name.IndexOf('[', StringComparison.Ordinal);
         if (open < 0)
         {
@@ -18,12 +26,14 @@ internal static class TypeNames
         return definition is null || Array.IndexOf(arguments, null) >= 0 ? null : definition.MakeGenericType(arguments!);
     }
 
-    public static string RdXmlName(Type type) => $"{FullName(type)}, {type.Assembly.GetName().Name}";
+    public static string RdXmlName(Type type) => $"{FullName(type)}, {Innermost(type).Assembly.GetName().Name}";
 
     private static string FullName(Type type) =>
-        type.IsGenericType
-            ? $"{type.GetGenericTypeDefinition().FullName}[{string.Join(",", type.GetGenericArguments().Select(argument => $"[{RdXmlName(argument)}]"))}]"
-            : type.FullName!;
+        type.IsArray ? FullName(type.GetElementType()!) + "[]"
+        : type.IsGenericType ? $"{type.GetGenericTypeDefinition().FullName}[{string.Join(",", type.GetGenericArguments().Select(argument => $"[{RdXmlName(argument)}]"))}]"
+        : type.FullName!;
+
+    private static Type Innermost(Type type) => type.IsArray ? Innermost(type.GetElementType()!) : type;
 
     private static List<string> SplitArguments(string arguments)
     {
