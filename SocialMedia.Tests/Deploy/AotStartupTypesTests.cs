@@ -24,6 +24,8 @@ public sealed class AotStartupTypesTests
 {
     private const string UpdateVariable = "UPDATE_AOT_STARTUP_TYPES";
     private const string OutputVariable = "AOT_STARTUP_TYPES_OUT";
+    private const string ListVariable = "AOT_STARTUP_TYPES_LIST";
+    private const string VanishedPrefix = "!vanished ";
     private static readonly XNamespace s_rd = "http://schemas.microsoft.com/netfx/2013/01/metadata";
     private static readonly string s_list = Path.Combine(TestInfrastructure.RepositoryRoot, "SocialMedia.Api", "Properties", "AotStartupTypes.rd.xml");
 
@@ -33,7 +35,7 @@ public sealed class AotStartupTypesTests
         Assert.True(File.Exists(Path.Combine(ApiProcess.Directory, "SocialMedia.Api.dll")), $"A startup hook needs the JIT build; {ApiProcess.Directory} holds another.");
 
         // One process each, as deployed (telemetry exported over OTLP/HTTP, logs not), each with a
-        // type only it closes, so that a process that recorded nothing cannot pass unnoticed.
+        // type it must close, so that a process that recorded nothing cannot pass unnoticed.
         await using var otlp = await OtlpReceiver.StartAsync();
         Dictionary<string, string?> telemetry = new()
         {
@@ -50,27 +52,28 @@ public sealed class AotStartupTypesTests
             await DriveKestrelAsync(new Dictionary<string, string?>(telemetry).With(kestrel.Environment));
             await DriveLambdaAsync(new Dictionary<string, string?>(telemetry).With(function.Environment), new Dictionary<string, string?>(telemetry).With(authorizer.Environment));
 
+            // The hook also checks the list's entries in the API's own process (its dependencies are
+            // the ones the compiler builds against): "!vanished" lines, which a rewrite clears.
+            var updating = Environment.GetEnvironmentVariable(UpdateVariable) == "1";
             var seen = new SortedSet<string>(StringComparer.Ordinal);
             foreach (var recording in recordings)
             {
                 var lines = recording.Lines();
                 Assert.True(lines.Any(line => line.StartsWith(recording.Marker, StringComparison.Ordinal)), $"The {recording.Process} recorded nothing of its own ({recording.Marker}…): {lines.Length} line(s).");
-                var problems = lines.Where(line => line.StartsWith('!')).ToList();
-                Assert.True(problems.Count == 0, $"The hook could not record everything in the {recording.Process}:\n{string.Join('\n', problems)}");
-                seen.UnionWith(lines);
+                var problems = lines.Where(line => line.StartsWith('!') && !(updating && line.StartsWith(VanishedPrefix, StringComparison.Ordinal))).ToList();
+                Assert.True(
+                    problems.Count == 0,
+                    $"In the {recording.Process}, the hook found problems (a vanished entry would fail the Native AOT publish; " +
+                    $"rewrite the list with {UpdateVariable}=1 dotnet test --filter FullyQualifiedName~{nameof(AotStartupTypesTests)}):\n{string.Join('\n', problems)}");
+                seen.UnionWith(lines.Where(line => !line.StartsWith('!')));
             }
 
-            if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
+            if (updating)
             {
                 Write(seen);
             }
 
             var listed = Read();
-            var vanished = listed.Where(type => Type.GetType(type) is null).ToList();
-            Assert.True(
-                vanished.Count == 0,
-                $"{s_list} names {vanished.Count} type(s) that no longer exist (a package update?); the Native AOT publish fails on them. " +
-                $"Rewrite the list with {UpdateVariable}=1 dotnet test --filter FullyQualifiedName~{nameof(AotStartupTypesTests)}:\n{string.Join('\n', vanished)}");
             var missing = seen.Except(listed).ToList();
             Assert.True(
                 missing.Count == 0,
@@ -123,7 +126,7 @@ public sealed class AotStartupTypesTests
             tokenEvent["authorizationToken"] = "Bearer " + token;
             tokenEvent["methodArn"] = "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/prod/GET/api/v1/posts";
             var allowed = await authorizerRuntime.InvokeAsync(tokenEvent.ToJsonString(), timeLimit: TimeSpan.FromMinutes(1));
-            Assert.False(allowed.IsError, allowed.ToString());
+            Assert.False(allowed.IsError, $"{allowed}\n{authorizer.Output}");
         }
         finally
         {
@@ -215,13 +218,14 @@ public sealed class AotStartupTypesTests
         protected override IEnumerable<KeyValuePair<string, string?>> ExtraEnvironment => extra;
     }
 
-    /// <summary>One process's recording: its own output file, and a type that only it closes.</summary>
+    /// <summary>One process's recording: its own output file, and a type it must close.</summary>
     private sealed record Recording(string Process, string Marker, string Output)
     {
         public Dictionary<string, string?> Environment => new()
         {
             ["DOTNET_STARTUP_HOOKS"] = HookAssembly(),
             [OutputVariable] = Output,
+            [ListVariable] = s_list,
         };
 
         public string[] Lines() => File.Exists(Output) ? File.ReadAllLines(Output) : [];

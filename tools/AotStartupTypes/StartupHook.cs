@@ -15,6 +15,10 @@ internal static class StartupHook
         if (Environment.GetEnvironmentVariable(ContainerTypeRecorder.OutputVariable) is { Length: > 0 } path)
         {
             s_recorder = new ContainerTypeRecorder(path);
+            if (Environment.GetEnvironmentVariable(ListCheck.ListVariable) is { Length: > 0 } list)
+            {
+                File.AppendAllLines(path, ListCheck.Vanished(list));
+            }
         }
     }
 }

@@ -29,11 +29,11 @@ internal static class TypeNames
     public static string RdXmlName(Type type) => $"{FullName(type)}, {Innermost(type).Assembly.GetName().Name}";
 
     private static string FullName(Type type) =>
-        type.IsArray ? FullName(type.GetElementType()!) + "[]"
+        type.IsSZArray ? FullName(type.GetElementType()!) + "[]"
         : type.IsGenericType ? $"{type.GetGenericTypeDefinition().FullName}[{string.Join(",", type.GetGenericArguments().Select(argument => $"[{RdXmlName(argument)}]"))}]"
         : type.FullName!;
 
-    private static Type Innermost(Type type) => type.IsArray ? Innermost(type.GetElementType()!) : type;
+    private static Type Innermost(Type type) => type.IsSZArray ? Innermost(type.GetElementType()!) : type;
 
     private static List<string> SplitArguments(string arguments)
     {
@@ -63,6 +63,7 @@ internal static class TypeNames
         return parts;
     }
 
+    /// <summary>The one loaded type of that name; none when it is missing or ambiguous (two assemblies define it).</summary>
     private static Type? Find(string fullName) =>
-        AppDomain.CurrentDomain.GetAssemblies().Select(assembly => assembly.GetType(fullName)).FirstOrDefault(type => type is not null);
+        AppDomain.CurrentDomain.GetAssemblies().Select(assembly => assembly.GetType(fullName)).OfType<Type>().Distinct().ToList() is [var type] ? type : null;
 }
