@@ -179,9 +179,8 @@ public sealed class AotStartupTypesTests
 
     private static string HookAssembly()
     {
-        // Built with the tests (a project reference that is not referenced): tools/AotStartupTypes/bin/{Configuration}/{tfm}/.
-        var tfmDirectory = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var path = Path.Combine(TestInfrastructure.RepositoryRoot, "tools", "AotStartupTypes", "bin", tfmDirectory.Parent!.Name, tfmDirectory.Name, "AotStartupTypes.dll");
+        // Built with the tests, as a project reference whose assembly they do not reference.
+        var path = Path.Combine(TestInfrastructure.BuildOutput(Path.Combine("tools", "AotStartupTypes")), "AotStartupTypes.dll");
         return File.Exists(path) ? path : throw new InvalidOperationException($"{path} not found; build the solution first.");
     }
 

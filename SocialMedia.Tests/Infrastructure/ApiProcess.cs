@@ -136,11 +136,7 @@ public sealed class ApiProcess : IAsyncDisposable
 
     private static string BuildOutput()
     {
-        // This assembly lives in SocialMedia.Tests/bin/{Configuration}/{tfm}/: the API project,
-        // built first as a reference, has its output at the same place under SocialMedia.Api.
-        var tfmDirectory = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var configuration = tfmDirectory.Parent!.Name;
-        var directory = Path.Combine(TestInfrastructure.RepositoryRoot, "SocialMedia.Api", "bin", configuration, tfmDirectory.Name);
+        var directory = TestInfrastructure.BuildOutput("SocialMedia.Api");
         return File.Exists(Path.Combine(directory, "SocialMedia.Api.dll"))
             ? directory
             : throw new InvalidOperationException($"SocialMedia.Api.dll not found in {directory}; build the solution first.");

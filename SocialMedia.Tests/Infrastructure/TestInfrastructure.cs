@@ -17,6 +17,17 @@ public static class TestInfrastructure
     /// <summary>The folder holding SocialMedia.sln.</summary>
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
+    /// <summary>
+    /// Where a project of the solution (<paramref name="project"/>, relative to the root) has its
+    /// build output in the tests' own configuration and framework: this assembly lives in
+    /// SocialMedia.Tests/bin/{Configuration}/{tfm}/, and projects it references are built first.
+    /// </summary>
+    public static string BuildOutput(string project)
+    {
+        var tfmDirectory = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        return Path.Combine(RepositoryRoot, project, "bin", tfmDirectory.Parent!.Name, tfmDirectory.Name);
+    }
+
     private static string FindRepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
