@@ -48,6 +48,8 @@ if (!app.TryValidateConfiguration(onlyDatabase: app.IsLambdaHandler(MigrationHan
     return 1;
 }
 
+// Overlaps the first connection's set-up with the rest of the start (cold starts).
+app.OpenFirstConnectionInBackground();
 await app.PrepareAsync();
 
 app.UseWebApi();

@@ -44,6 +44,32 @@ internal static class DatabaseSetup
     }
 
     /// <summary>
+    /// Opens the pool's first connection on another thread while the host starts, so that the
+    /// first request finds one open: making the data source and the server's start of a new
+    /// session (a process forked, the sign-in) overlap with building the middleware and the routes
+    /// instead of following them, which is most of what the first request of a Lambda cold start
+    /// waited for (docs/lambda.md). Best effort: whatever goes wrong here (the database not up yet,
+    /// a host stopped at once) only means the first request opens its own connection and reports
+    /// the failure as it would have anyway.
+    /// </summary>
+    public static void OpenFirstConnectionInBackground(this IHost app)
+    {
+        var services = app.Services;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await using var connection = await services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
+            }
+            catch (Exception e)
+            {
+                services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseSetup).FullName!)
+                    .LogDebug(e, "The first database connection was not opened ahead of the first request");
+            }
+        });
+    }
+
+    /// <summary>
     /// Retries a statement whose failure Npgsql calls transient: a broken connection (an answer
     /// lost with it included), a failover, a server that is starting or out of connections. Each
     /// retry runs the whole statement again on a fresh connection, so every store's statement is
@@ -76,6 +102,11 @@ internal static class DatabaseSetup
     /// pooled connection only costs the server work (and would pin an RDS Proxy session).</item>
     /// <item><c>Max Auto Prepare</c>: a statement used a few times on a connection is prepared
     /// there, so PostgreSQL parses and plans it once instead of on every request.</item>
+    /// <item><c>GSS Encryption Mode</c> off: the API signs in with a password (or an IAM token),
+    /// never Kerberos, and with the default Npgsql loads the system's Kerberos libraries and looks
+    /// for a ticket before every new connection (a cold start's first one included).</item>
+    /// <item><c>Enlist</c> off: no statement runs in a <c>TransactionScope</c>, and with the default
+    /// every open asks System.Transactions for an ambient transaction.</item>
     /// </list>
     /// </summary>
     internal static string? WithPoolingDefaults(string? connectionString)
@@ -98,6 +129,16 @@ internal static class DatabaseSetup
         if (!written.Contains("MAXAUTOPREPARE"))
         {
             builder.MaxAutoPrepare = 50;
+        }
+
+        if (!written.Contains("GSSENCRYPTIONMODE"))
+        {
+            builder.GssEncryptionMode = GssEncryptionMode.Disable;
+        }
+
+        if (!written.Contains("ENLIST"))
+        {
+            builder.Enlist = false;
         }
 
         return builder.ConnectionString;
