@@ -59,6 +59,9 @@ internal static class DatabaseSetup
         {
             try
             {
+                // The statement runner first: the main thread needs it soon (a hosted service), and its
+                // retry pipeline's options are validated by reflection, which Native AOT makes slow.
+                services.GetRequiredService<Postgres>();
                 await using var connection = await services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
             }
             catch (Exception e)
