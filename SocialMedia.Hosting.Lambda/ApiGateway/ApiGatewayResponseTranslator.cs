@@ -1,5 +1,7 @@
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 
@@ -14,6 +16,19 @@ internal static class ApiGatewayResponseTranslator
     /// </summary>
     public const int MaxPayloadBytes = 6 * 1024 * 1024;
 
+    /// <summary>
+    /// The response document is read by API Gateway, never put into a web page, so it escapes only
+    /// what JSON itself requires. With the default encoder every quote of a JSON body became
+    /// <c>\u0022</c> and every non-ASCII character six bytes: payloads up to several times larger,
+    /// against the 6 MB limit and on every invocation's way back.
+    /// </summary>
+    private static readonly ApiGatewayJsonContext Responses = new(new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+
     public static byte[] ToV1(int statusCode, IHeaderDictionary headers, ArraySegment<byte> body)
     {
         var (text, base64) = EncodeBody(headers, body);
@@ -25,7 +40,7 @@ internal static class ApiGatewayResponseTranslator
         }
 
         var response = new ApiGatewayV1Response { StatusCode = statusCode, MultiValueHeaders = multi, Body = text, IsBase64Encoded = base64 };
-        return JsonSerializer.SerializeToUtf8Bytes(response, ApiGatewayJsonContext.Default.ApiGatewayV1Response);
+        return JsonSerializer.SerializeToUtf8Bytes(response, Responses.ApiGatewayV1Response);
     }
 
     public static byte[] ToV2(int statusCode, IHeaderDictionary headers, ArraySegment<byte> body)
@@ -47,7 +62,7 @@ internal static class ApiGatewayResponseTranslator
         }
 
         var response = new ApiGatewayV2Response { StatusCode = statusCode, Headers = single, Cookies = cookies, Body = text, IsBase64Encoded = base64 };
-        return JsonSerializer.SerializeToUtf8Bytes(response, ApiGatewayJsonContext.Default.ApiGatewayV2Response);
+        return JsonSerializer.SerializeToUtf8Bytes(response, Responses.ApiGatewayV2Response);
     }
 
     /// <summary>

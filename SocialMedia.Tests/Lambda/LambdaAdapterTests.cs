@@ -54,6 +54,9 @@ public sealed class EchoLambdaApp : IAsyncLifetime
         _app = app;
     }
 
+    /// <summary>Quotes, markup and text outside ASCII: what the default JSON encoder escapes.</summary>
+    internal const string Greeting = "こんにちは、\"世界\" <b>&</b>";
+
     private static void Map(WebApplication app)
     {
         app.MapMethods("/echo/{**rest}", ["GET", "POST"], (HttpContext context) => TypedResults.Json(new Dictionary<string, object?>
@@ -78,6 +81,7 @@ public sealed class EchoLambdaApp : IAsyncLifetime
             return TypedResults.Bytes(buffer.ToArray(), "application/octet-stream");
         });
         app.MapGet("/png", () => TypedResults.Bytes(Png, "image/png"));
+        app.MapGet("/greeting", () => TypedResults.Text(Greeting, "text/plain; charset=utf-8"));
         app.MapGet("/cookies", (HttpContext context) =>
         {
             context.Response.Cookies.Append("session", "abc", new CookieOptions { HttpOnly = true, Path = "/" });
@@ -235,6 +239,17 @@ public sealed class LambdaAdapterTests(EchoLambdaApp echo) : IClassFixture<EchoL
 
         var json = await InvokeAsync(V1("/echo/x"));
         Assert.False(json.GetProperty("isBase64Encoded").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Text_bodies_travel_unescaped_beyond_what_json_requires()
+    {
+        // API Gateway reads the document, no browser does: a body's quotes, markup and non-ASCII
+        // text go as they are, not as \u0022 or six-byte escapes that count against Lambda's 6 MB.
+        var result = await echo.Runtime.InvokeAsync(V1("/greeting").ToJsonString());
+        Assert.False(result.IsError, result.ToString());
+        Assert.Contains("\"body\":\"こんにちは、\\\"世界\\\" <b>&</b>\"", Encoding.UTF8.GetString(result.Body), StringComparison.Ordinal);
+        Assert.Equal(EchoLambdaApp.Greeting, Encoding.UTF8.GetString(BodyBytes(result.Json)));
     }
 
     [Fact]
