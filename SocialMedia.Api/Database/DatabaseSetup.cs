@@ -50,26 +50,34 @@ internal static class DatabaseSetup
     /// instead of following them, which is most of what the first request of a Lambda cold start
     /// waited for (docs/lambda.md). Best effort: whatever goes wrong here (the database not up yet,
     /// a host stopped at once) only means the first request opens its own connection and reports
-    /// the failure as it would have anyway.
+    /// the failure as it would have anyway; a request that comes before this open completes opens
+    /// its own too, and the pool closes the spare once it has been idle a while.
     /// </summary>
     public static void OpenFirstConnectionInBackground(this IHost app)
     {
         var services = app.Services;
+        // Resolved now: the task may outlive the container (a start that fails, a test host).
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseSetup).FullName!);
+        var stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         _ = Task.Run(async () =>
         {
             try
             {
-                // The statement runner first: the main thread needs it soon (a hosted service), and its
-                // retry pipeline's options are validated by reflection, which Native AOT makes slow.
+                // The statement runner first, so that its retry pipeline is built here: Polly
+                // validates the retry options by reflection, slow in Native AOT, and whatever needs
+                // the runner next (a hosted service, the first request) finds it made.
                 services.GetRequiredService<Postgres>();
-                await using var connection = await services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
+                await using var connection = await services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync(stopping);
+            }
+            catch (Exception e) when (e is ObjectDisposedException or OperationCanceledException)
+            {
+                // The host stopped first; nothing is waiting for this connection.
             }
             catch (Exception e)
             {
-                services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseSetup).FullName!)
-                    .LogDebug(e, "The first database connection was not opened ahead of the first request");
+                logger.LogDebug(e, "The first database connection was not opened ahead of the first request");
             }
-        });
+        }, CancellationToken.None);
     }
 
     /// <summary>
@@ -105,9 +113,10 @@ internal static class DatabaseSetup
     /// pooled connection only costs the server work (and would pin an RDS Proxy session).</item>
     /// <item><c>Max Auto Prepare</c>: a statement used a few times on a connection is prepared
     /// there, so PostgreSQL parses and plans it once instead of on every request.</item>
-    /// <item><c>GSS Encryption Mode</c> off: the API signs in with a password (or an IAM token),
-    /// never Kerberos, and with the default Npgsql loads the system's Kerberos libraries and looks
-    /// for a ticket before every new connection (a cold start's first one included).</item>
+    /// <item><c>GSS Encryption Mode</c> off (unless <c>PGGSSENCMODE</c> is set): the API signs in
+    /// with a password, never Kerberos, and with the default Npgsql loads the system's Kerberos
+    /// libraries and looks for a ticket before every new connection (a cold start's first one
+    /// included).</item>
     /// <item><c>Enlist</c> off: no statement runs in a <c>TransactionScope</c>, and with the default
     /// every open asks System.Transactions for an ambient transaction.</item>
     /// </list>
@@ -134,7 +143,7 @@ internal static class DatabaseSetup
             builder.MaxAutoPrepare = 50;
         }
 
-        if (!written.Contains("GSSENCRYPTIONMODE"))
+        if (!written.Contains("GSSENCRYPTIONMODE") && Environment.GetEnvironmentVariable("PGGSSENCMODE") is null)
         {
             builder.GssEncryptionMode = GssEncryptionMode.Disable;
         }

@@ -1,7 +1,8 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 
@@ -17,17 +18,14 @@ internal static class ApiGatewayResponseTranslator
     public const int MaxPayloadBytes = 6 * 1024 * 1024;
 
     /// <summary>
-    /// The response document is read by API Gateway, never put into a web page, so it escapes only
-    /// what JSON itself requires. With the default encoder every quote of a JSON body became
-    /// <c>\u0022</c> and every non-ASCII character six bytes: payloads up to several times larger,
-    /// against the 6 MB limit and on every invocation's way back.
+    /// The response document is read by API Gateway, never put into a web page, so HTML's
+    /// characters and text outside ASCII go as they are; with the default encoder every quote of a
+    /// JSON body became <c>\u0022</c> and every such character six bytes, against the 6 MB limit and
+    /// on every invocation's way back. (Characters beyond the Basic Multilingual Plane, emoji among
+    /// them, and control characters are still escaped: no built-in encoder leaves them.) The writer
+    /// carries the encoder, so the source-generated serializer keeps its fast path.
     /// </summary>
-    private static readonly ApiGatewayJsonContext Responses = new(new JsonSerializerOptions
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    });
+    private static readonly JsonWriterOptions Unescaped = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static byte[] ToV1(int statusCode, IHeaderDictionary headers, ArraySegment<byte> body)
     {
@@ -40,7 +38,7 @@ internal static class ApiGatewayResponseTranslator
         }
 
         var response = new ApiGatewayV1Response { StatusCode = statusCode, MultiValueHeaders = multi, Body = text, IsBase64Encoded = base64 };
-        return JsonSerializer.SerializeToUtf8Bytes(response, Responses.ApiGatewayV1Response);
+        return Serialize(response, ApiGatewayJsonContext.Default.ApiGatewayV1Response, body.Count);
     }
 
     public static byte[] ToV2(int statusCode, IHeaderDictionary headers, ArraySegment<byte> body)
@@ -62,7 +60,19 @@ internal static class ApiGatewayResponseTranslator
         }
 
         var response = new ApiGatewayV2Response { StatusCode = statusCode, Headers = single, Cookies = cookies, Body = text, IsBase64Encoded = base64 };
-        return JsonSerializer.SerializeToUtf8Bytes(response, Responses.ApiGatewayV2Response);
+        return Serialize(response, ApiGatewayJsonContext.Default.ApiGatewayV2Response, body.Count);
+    }
+
+    private static byte[] Serialize<T>(T response, JsonTypeInfo<T> typeInfo, int bodyBytes)
+    {
+        // Room for the body as base64 and the headers, so the buffer is not regrown as it fills.
+        var buffer = new ArrayBufferWriter<byte>((bodyBytes / 3 * 4) + 1024);
+        using (var writer = new Utf8JsonWriter(buffer, Unescaped))
+        {
+            JsonSerializer.Serialize(writer, response, typeInfo);
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>

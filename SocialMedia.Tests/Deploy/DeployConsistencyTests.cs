@@ -383,7 +383,8 @@ public sealed partial class DeployConsistencyTests(DeployConsistencyTests.ApiRou
             protected override void ConfigureWebHost(IWebHostBuilder builder)
             {
                 builder.UseEnvironment("Production");
-                // Enough configuration to start; Production touches no database at start.
+                // Enough configuration to start; Production needs no database to start (the first
+                // connection it tries to open early is best effort).
                 builder.UseSetting("ConnectionStrings:socialdb", "Host=127.0.0.1;Database=unused");
                 builder.UseSetting("Jwt:Secret", "deploy-consistency-0123456789abcdefghijkl");
             }

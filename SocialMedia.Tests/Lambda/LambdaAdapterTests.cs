@@ -242,7 +242,7 @@ public sealed class LambdaAdapterTests(EchoLambdaApp echo) : IClassFixture<EchoL
     }
 
     [Fact]
-    public async Task Text_bodies_travel_unescaped_beyond_what_json_requires()
+    public async Task Text_bodies_go_back_without_html_or_non_ascii_escapes()
     {
         // API Gateway reads the document, no browser does: a body's quotes, markup and non-ASCII
         // text go as they are, not as \u0022 or six-byte escapes that count against Lambda's 6 MB.
