@@ -217,6 +217,49 @@ public sealed class StartupTests
         Assert.Equal(0L, await ScalarAsync(connectionString, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"));
     }
 
+    [Fact]
+    public async Task The_database_session_is_open_before_the_first_request_arrives()
+    {
+        // A cold start's first request would otherwise wait for PostgreSQL to start a session after
+        // the host has started; the API opens one while it starts, and no request is made here.
+        var postgres = await TestInfrastructure.GetPostgresAsync();
+        var connectionString = await postgres.CreateEmptyDatabaseAsync();
+        var info = ApiProcess.StartInfo(new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+            ["ConnectionStrings__socialdb"] = connectionString,
+            ["Jwt__Secret"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)),
+        });
+        using var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        long sessions = 0;
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line && !line.Contains("Now listening on:", StringComparison.Ordinal))
+            {
+            }
+
+            for (var waited = 0; sessions == 0 && waited < 100; waited++)
+            {
+                sessions = (long)(await ScalarAsync(connectionString, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"))!;
+                if (sessions == 0)
+                {
+                    await Task.Delay(100, timeout.Token);
+                }
+            }
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        Assert.Equal("", await stderr);
+        Assert.True(sessions >= 1, "no session of the API's was open on its database before any request");
+    }
+
     private static async Task ExecuteAsync(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);
