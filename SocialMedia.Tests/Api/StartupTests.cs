@@ -202,9 +202,7 @@ public sealed class StartupTests
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line && !line.Contains("Now listening on:", StringComparison.Ordinal))
-            {
-            }
+            await WaitUntilListeningAsync(process, timeout.Token);
         }
         finally
         {
@@ -237,9 +235,7 @@ public sealed class StartupTests
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line && !line.Contains("Now listening on:", StringComparison.Ordinal))
-            {
-            }
+            await WaitUntilListeningAsync(process, timeout.Token);
 
             for (var waited = 0; sessions == 0 && waited < 100; waited++)
             {
@@ -258,6 +254,14 @@ public sealed class StartupTests
 
         Assert.Equal("", await stderr);
         Assert.True(sessions >= 1, "no session of the API's was open on its database before any request");
+    }
+
+    /// <summary>Reads the API's output up to Kestrel's "Now listening on:" line.</summary>
+    private static async Task WaitUntilListeningAsync(Process process, CancellationToken cancellationToken)
+    {
+        while (await process.StandardOutput.ReadLineAsync(cancellationToken) is { } line && !line.Contains("Now listening on:", StringComparison.Ordinal))
+        {
+        }
     }
 
     private static async Task ExecuteAsync(string connectionString, string sql)
