@@ -8,7 +8,7 @@ using SocialMedia.Api.Features.Users;
 namespace SocialMedia.Api.Common;
 
 /// <summary>Source-generated serializers for every wire type: no reflection at request time, less work at cold start.</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, Converters = [typeof(UtcMillisecondsConverter)])]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(RegisterRequest))]
 [JsonSerializable(typeof(LoginRequest))]
 [JsonSerializable(typeof(TokenResponse))]

@@ -84,10 +84,11 @@ internal static class OpenApiSchemas
     public static Task Transform(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {
         var type = context.JsonTypeInfo.Type;
-        // UtcMillisecondsConverter writes DateTime; the generator cannot see through a converter.
-        if (type == typeof(DateTime) || type == typeof(DateTime?))
+        // UtcTimestamp has its own converter, which the generator cannot see through: on the wire it is
+        // an ISO 8601 string.
+        if (type == typeof(UtcTimestamp) || type == typeof(UtcTimestamp?) || type == typeof(DateTime) || type == typeof(DateTime?))
         {
-            schema.Type = JsonSchemaType.String | (type == typeof(DateTime?) ? JsonSchemaType.Null : 0);
+            schema.Type = JsonSchemaType.String | (type == typeof(UtcTimestamp?) || type == typeof(DateTime?) ? JsonSchemaType.Null : 0);
             schema.Format = "date-time";
         }
 

@@ -31,6 +31,10 @@ internal static class OpenApiSetup
         services.AddOpenApi(options =>
         {
             options.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1;
+            // A timestamp is a string on the wire, described where it is used, not a component of its own.
+            options.CreateSchemaReferenceId = type => type.Type == typeof(UtcTimestamp)
+                ? null
+                : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
             options.AddSchemaTransformer(OpenApiSchemas.Transform);
             options.AddOperationTransformer(DescribePaging);
             options.AddOperationTransformer(DescribeSecurity);

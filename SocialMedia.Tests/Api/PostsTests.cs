@@ -71,6 +71,28 @@ public sealed class PostsTests(ApiFactory factory) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task Json_answers_give_their_length_up_front_rather_than_in_chunks()
+    {
+        var user = await factory.RegisterAsync();
+        using var client = factory.CreateClientWithToken(user.Token);
+        using var created = await client.PostAsJsonAsync("/api/v1/posts", new { content = "長さの分かる答え" });
+        await AssertFramedByLengthAsync(created, HttpStatusCode.Created);
+
+        using var page = await client.GetAsync("/api/v1/posts?limit=5");
+        await AssertFramedByLengthAsync(page, HttpStatusCode.OK);
+
+        static async Task AssertFramedByLengthAsync(HttpResponseMessage response, HttpStatusCode expected)
+        {
+            Assert.Equal(expected, response.StatusCode);
+            Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
+            // The header as the server sent it (the ContentLength property would compute one itself).
+            Assert.True(response.Content.Headers.TryGetValues("Content-Length", out var values), "no Content-Length");
+            var body = await response.Content.ReadAsByteArrayAsync();
+            Assert.Equal(body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), Assert.Single(values));
+        }
+    }
+
+    [Fact]
     public async Task Content_is_limited_to_280_characters_as_people_count_them()
     {
         var user = await factory.RegisterAsync();

@@ -37,7 +37,7 @@ public static class AuthApi
         return group;
     }
 
-    internal static async Task<Results<Created<TokenResponse>, ProblemHttpResult>> Register(
+    internal static async Task<Results<JsonCreated<TokenResponse>, ProblemHttpResult>> Register(
         RegisterRequest request, HttpContext httpContext, AuthStore auth, TokenService tokens, RateLimits limits, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = request.Validate();
@@ -75,10 +75,10 @@ public static class AuthApi
 
         var me = new MeResponse(account.Id, username, request.Bio, null, now, email, now);
         KeepOutOfCaches(httpContext);
-        return TypedResults.Created("/api/v1/auth/me", TokenResponse.From(tokens.Issue(account.Id), me));
+        return JsonResults.Created("/api/v1/auth/me", TokenResponse.From(tokens.Issue(account.Id), me));
     }
 
-    internal static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Login(
+    internal static async Task<Results<JsonOk<TokenResponse>, ProblemHttpResult>> Login(
         LoginRequest request, HttpContext httpContext, AuthStore auth, TokenService tokens, RateLimits limits, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = request.Validate();
@@ -111,7 +111,7 @@ public static class AuthApi
         }
 
         KeepOutOfCaches(httpContext);
-        return TypedResults.Ok(TokenResponse.From(tokens.Issue(account.Account.Id), account.Account));
+        return JsonResults.Ok(TokenResponse.From(tokens.Issue(account.Account.Id), account.Account));
     }
 
     /// <summary>A bearer token is a credential: no browser or proxy cache may keep the answer that carries it.</summary>
@@ -131,12 +131,12 @@ public static class AuthApi
         return revoked ? TypedResults.NoContent() : RevokedToken.Refuse(httpContext);
     }
 
-    internal static async Task<Results<Ok<MeResponse>, ProblemHttpResult>> Me(HttpContext httpContext, AuthStore auth, CancellationToken cancellationToken)
+    internal static async Task<Results<JsonOk<MeResponse>, ProblemHttpResult>> Me(HttpContext httpContext, AuthStore auth, CancellationToken cancellationToken)
     {
         var me = await auth.MeAsync(httpContext.User.GetCaller(), cancellationToken);
         return me.Outcome switch
         {
-            MeOutcome.Found => TypedResults.Ok(me.Account!),
+            MeOutcome.Found => JsonResults.Ok(me.Account!),
             MeOutcome.Revoked => RevokedToken.Refuse(httpContext),
             _ => Problems.Unauthorized("The account of this token no longer exists."),
         };

@@ -94,7 +94,7 @@ public sealed record LoginRequest(string? Email, string? Password)
     }
 }
 
-public sealed record TokenResponse(string Token, string TokenType, DateTime ExpiresAt, MeResponse User)
+public sealed record TokenResponse(string Token, string TokenType, UtcTimestamp ExpiresAt, MeResponse User)
 {
     public static TokenResponse From(IssuedToken token, MeResponse user) => new(token.Token, "Bearer", token.ExpiresAt, user);
 }

@@ -38,7 +38,7 @@ public static class CommentsApi
     }
 
     /// <summary>Public: a token, valid or not, changes nothing about the answer, so none is looked up.</summary>
-    internal static async Task<Results<Ok<Page<CommentResponse>>, ProblemHttpResult>> List(
+    internal static async Task<Results<JsonOk<Page<CommentResponse>>, ProblemHttpResult>> List(
         [FromRoute(Name = "post_id")] Guid postId, [AsParameters] PageQuery query, CommentStore comments, CancellationToken cancellationToken)
     {
         if (!query.TryParse(out var page, out var problem))
@@ -49,10 +49,10 @@ public static class CommentsApi
         var result = await comments.PageAsync(postId, page, cancellationToken);
         return result.PostMissing
             ? Problems.NotFound("The post does not exist.")
-            : TypedResults.Ok(Page<CommentResponse>.From(result.Rows, page.Limit, c => new Cursor(c.CreatedAt, c.Id), c => c));
+            : JsonResults.Ok(Page<CommentResponse>.From(result.Rows, page.Limit, c => new Cursor(c.CreatedAt, c.Id), c => c));
     }
 
-    internal static async Task<Results<Created<CommentResponse>, ProblemHttpResult>> Create(
+    internal static async Task<Results<JsonCreated<CommentResponse>, ProblemHttpResult>> Create(
         [FromRoute(Name = "post_id")] Guid postId, CreateCommentRequest request, HttpContext httpContext,
         CommentStore comments, AuthStore auth, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -65,7 +65,7 @@ public static class CommentsApi
         var result = await comments.CreateAsync(comment, cancellationToken);
         return result.Outcome switch
         {
-            CommentOutcome.Done => TypedResults.Created((string?)null, new CommentResponse(comment.Id, postId, comment.Content, result.Author!, comment.Now, comment.Now)),
+            CommentOutcome.Done => JsonResults.Created(null, new CommentResponse(comment.Id, postId, comment.Content, result.Author!, comment.Now, comment.Now)),
             CommentOutcome.Revoked => RevokedToken.Refuse(httpContext),
             _ => Problems.NotFound("The post does not exist."),
         };

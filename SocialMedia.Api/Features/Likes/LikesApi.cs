@@ -36,33 +36,33 @@ public static class LikesApi
         return group;
     }
 
-    internal static async Task<Results<Created<LikeStateResponse>, Ok<LikeStateResponse>, ProblemHttpResult>> Like(
+    internal static async Task<Results<JsonCreated<LikeStateResponse>, JsonOk<LikeStateResponse>, ProblemHttpResult>> Like(
         [FromRoute(Name = "post_id")] Guid postId, HttpContext httpContext, LikeStore likes, TimeProvider clock, CancellationToken cancellationToken)
     {
         var result = await likes.LikeAsync(postId, httpContext.User.GetCaller(), Guid.CreateVersion7(), clock.UtcNowMilliseconds(), cancellationToken);
         return result.Outcome switch
         {
-            LikeOutcome.Liked => TypedResults.Created((string?)null, new LikeStateResponse(postId, true, result.LikesCount)),
-            LikeOutcome.AlreadyLiked => TypedResults.Ok(new LikeStateResponse(postId, true, result.LikesCount)),
+            LikeOutcome.Liked => JsonResults.Created(null, new LikeStateResponse(postId, true, result.LikesCount)),
+            LikeOutcome.AlreadyLiked => JsonResults.Ok(new LikeStateResponse(postId, true, result.LikesCount)),
             LikeOutcome.Revoked => RevokedToken.Refuse(httpContext),
             _ => Problems.NotFound("The post does not exist."),
         };
     }
 
-    internal static async Task<Results<Ok<LikeStateResponse>, ProblemHttpResult>> Unlike(
+    internal static async Task<Results<JsonOk<LikeStateResponse>, ProblemHttpResult>> Unlike(
         [FromRoute(Name = "post_id")] Guid postId, HttpContext httpContext, LikeStore likes, CancellationToken cancellationToken)
     {
         var result = await likes.UnlikeAsync(postId, httpContext.User.GetCaller(), cancellationToken);
         return result.Outcome switch
         {
-            LikeOutcome.Unliked => TypedResults.Ok(new LikeStateResponse(postId, false, result.LikesCount)),
+            LikeOutcome.Unliked => JsonResults.Ok(new LikeStateResponse(postId, false, result.LikesCount)),
             LikeOutcome.Revoked => RevokedToken.Refuse(httpContext),
             _ => Problems.NotFound("The post does not exist."),
         };
     }
 
     /// <summary>Public: a token, valid or not, changes nothing about the answer, so none is looked up.</summary>
-    internal static async Task<Results<Ok<Page<LikeResponse>>, ProblemHttpResult>> List(
+    internal static async Task<Results<JsonOk<Page<LikeResponse>>, ProblemHttpResult>> List(
         [FromRoute(Name = "post_id")] Guid postId, [AsParameters] PageQuery query, LikeStore likes, CancellationToken cancellationToken)
     {
         if (!query.TryParse(out var page, out var problem))
@@ -73,6 +73,6 @@ public static class LikesApi
         var result = await likes.PageAsync(postId, page, cancellationToken);
         return result.PostMissing
             ? Problems.NotFound("The post does not exist.")
-            : TypedResults.Ok(Page<LikeResponse>.From(result.Rows, page.Limit, r => r.Position, r => r.Like));
+            : JsonResults.Ok(Page<LikeResponse>.From(result.Rows, page.Limit, r => r.Position, r => r.Like));
     }
 }

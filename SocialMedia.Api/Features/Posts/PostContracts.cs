@@ -1,3 +1,4 @@
+using SocialMedia.Api.Common;
 using System.Text.Json.Serialization;
 using SocialMedia.Api.Features.Users;
 
@@ -12,8 +13,8 @@ public sealed record PostResponse(
     int CommentsCount,
     bool LikedByMe,
     AuthorResponse Author,
-    DateTime CreatedAt,
-    DateTime UpdatedAt);
+    UtcTimestamp CreatedAt,
+    UtcTimestamp UpdatedAt);
 
 public sealed record CreatePostRequest(string? Content, string? ImageKey);
 
@@ -46,4 +47,4 @@ public sealed record UploadUrlRequest(string? ContentType, long? ContentLength);
 /// <summary>The author's fields a new post's response needs, returned by its INSERT.</summary>
 internal sealed record PostAuthor(string Username, string? AvatarUrl);
 
-public sealed record UploadUrlResponse(string UploadUrl, string Method, IReadOnlyDictionary<string, string> Headers, string ImageKey, DateTime ExpiresAt);
+public sealed record UploadUrlResponse(string UploadUrl, string Method, IReadOnlyDictionary<string, string> Headers, string ImageKey, UtcTimestamp ExpiresAt);

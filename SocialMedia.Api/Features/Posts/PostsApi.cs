@@ -56,7 +56,7 @@ public static class PostsApi
         return group;
     }
 
-    internal static async Task<Results<Ok<Page<PostResponse>>, ProblemHttpResult>> List(
+    internal static async Task<Results<JsonOk<Page<PostResponse>>, ProblemHttpResult>> List(
         [AsParameters] PageQuery query, [FromQuery(Name = "author_id")] string? authorId, HttpContext httpContext,
         PostStore posts, AuthStore auth, ImageStorage images, CancellationToken cancellationToken)
     {
@@ -79,22 +79,22 @@ public static class PostsApi
         var result = await posts.PageAsync(author, page, httpContext.User.FindCaller(), cancellationToken);
         return result.Revoked
             ? RevokedToken.Refuse(httpContext)
-            : TypedResults.Ok(Page<PostResponse>.From(result.Rows, page.Limit, r => r.Position, r => r.ToResponse(images)));
+            : JsonResults.Ok(Page<PostResponse>.From(result.Rows, page.Limit, r => r.Position, r => r.ToResponse(images)));
     }
 
-    internal static async Task<Results<Ok<PostResponse>, ProblemHttpResult>> Get(
+    internal static async Task<Results<JsonOk<PostResponse>, ProblemHttpResult>> Get(
         Guid id, HttpContext httpContext, PostStore posts, ImageStorage images, CancellationToken cancellationToken)
     {
         var result = await posts.FindAsync(id, httpContext.User.FindCaller(), cancellationToken);
         return result.Outcome switch
         {
-            PostOutcome.Done => TypedResults.Ok(result.Row!.ToResponse(images)),
+            PostOutcome.Done => JsonResults.Ok(result.Row!.ToResponse(images)),
             PostOutcome.Revoked => RevokedToken.Refuse(httpContext),
             _ => Problems.NotFound("The post does not exist."),
         };
     }
 
-    internal static async Task<Results<Created<PostResponse>, ProblemHttpResult>> Create(
+    internal static async Task<Results<JsonCreated<PostResponse>, ProblemHttpResult>> Create(
         CreatePostRequest request, HttpContext httpContext, PostStore posts, AuthStore auth, ImageStorage images, TimeProvider clock,
         CancellationToken cancellationToken)
     {
@@ -136,11 +136,11 @@ public static class PostsApi
                 var author = result.Author!;
                 var response = new PostResponse(post.Id, post.Content, post.ImageKey is null ? null : images.UrlOf(post.ImageKey), post.ImageKey,
                     0, 0, false, new Users.AuthorResponse(caller.UserId, author.Username, author.AvatarUrl), post.Now, post.Now);
-                return TypedResults.Created($"/api/v1/posts/{post.Id}", response);
+                return JsonResults.Created($"/api/v1/posts/{post.Id}", response);
         }
     }
 
-    internal static async Task<Results<Ok<PostResponse>, ProblemHttpResult>> Update(
+    internal static async Task<Results<JsonOk<PostResponse>, ProblemHttpResult>> Update(
         Guid id, UpdatePostRequest request, HttpContext httpContext, PostStore posts, ImageStorage images, ImageDeleter deleter, TimeProvider clock,
         CancellationToken cancellationToken)
     {
@@ -181,7 +181,7 @@ public static class PostsApi
             await deleter.DeleteNowAsync(oldImage);
         }
 
-        return TypedResults.Ok(result.Row!.ToResponse(images));
+        return JsonResults.Ok(result.Row!.ToResponse(images));
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> Delete(
@@ -201,7 +201,7 @@ public static class PostsApi
         return TypedResults.NoContent();
     }
 
-    internal static async Task<Results<Created<UploadUrlResponse>, ProblemHttpResult>> CreateUploadUrl(
+    internal static async Task<Results<JsonCreated<UploadUrlResponse>, ProblemHttpResult>> CreateUploadUrl(
         UploadUrlRequest request, HttpContext httpContext, AuthStore auth, ImageStorage images, CancellationToken cancellationToken)
     {
         // No statement of its own to carry the revocation lookup: the lookup is this request's one round trip.
@@ -228,7 +228,7 @@ public static class PostsApi
         }
 
         var ticket = await images.CreateUploadAsync(caller.UserId, request.ContentType!, extension, request.ContentLength!.Value);
-        return TypedResults.Created((string?)null, new UploadUrlResponse(
+        return JsonResults.Created(null, new UploadUrlResponse(
             ticket.UploadUrl, "PUT", new Dictionary<string, string> { ["Content-Type"] = ticket.ContentType }, ticket.ImageKey, ticket.ExpiresAt));
     }
 
