@@ -12,9 +12,10 @@ namespace SocialMedia.Api.Common;
 /// </summary>
 /// <remarks>
 /// A type of its own rather than a converter for <see cref="DateTime"/> in the options: the source
-/// generator's fast path (the wire records written straight to the writer, no metadata walk) only
-/// runs with options that carry no converters, and writes a <see cref="DateTime"/> property in its
-/// own trimmed format. A type-level converter keeps the fast path for the records around it.
+/// generator's fast path (each wire record's properties written straight to the writer) only runs
+/// with options that carry no converters, and writes a <see cref="DateTime"/> property in its own
+/// trimmed format. A type-level converter keeps the fast path for the records around it; the
+/// timestamp itself goes through the serializer's ordinary entry point to reach its converter.
 /// Converts to and from <see cref="DateTime"/> implicitly, so code building responses is unchanged.
 /// </remarks>
 [JsonConverter(typeof(UtcTimestampConverter))]

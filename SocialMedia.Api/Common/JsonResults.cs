@@ -42,7 +42,9 @@ public static class JsonResults
         response.ContentType = ContentType;
         using var writer = new Utf8JsonWriter(response.BodyWriter, s_writerOptions);
         JsonSerializer.Serialize(writer, value, TypeInfo<T>.Instance);
-        // Nothing is flushed yet, so the headers are not sent either: the length is known in time.
+        // Into the pipe, not out of it: Advance, no FlushAsync. The headers are not sent yet either,
+        // so the length is known in time.
+        writer.Flush();
         if (!response.HasStarted)
         {
             response.ContentLength = writer.BytesCommitted;
@@ -57,7 +59,8 @@ public static class JsonResults
     /// <summary>One lookup per wire type, not per request; every wire type is in <see cref="AppJsonContext"/>.</summary>
     private static class TypeInfo<T>
     {
-        public static readonly JsonTypeInfo<T> Instance = (JsonTypeInfo<T>)AppJsonContext.Default.GetTypeInfo(typeof(T))!;
+        public static readonly JsonTypeInfo<T> Instance = AppJsonContext.Default.GetTypeInfo(typeof(T)) as JsonTypeInfo<T>
+            ?? throw new InvalidOperationException($"{typeof(T)} is not in AppJsonContext: add [JsonSerializable(typeof(...))] for it.");
     }
 }
 

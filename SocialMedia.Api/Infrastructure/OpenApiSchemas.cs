@@ -86,9 +86,9 @@ internal static class OpenApiSchemas
         var type = context.JsonTypeInfo.Type;
         // UtcTimestamp has its own converter, which the generator cannot see through: on the wire it is
         // an ISO 8601 string.
-        if (type == typeof(UtcTimestamp) || type == typeof(UtcTimestamp?) || type == typeof(DateTime) || type == typeof(DateTime?))
+        if (type == typeof(UtcTimestamp) || type == typeof(UtcTimestamp?))
         {
-            schema.Type = JsonSchemaType.String | (type == typeof(UtcTimestamp?) || type == typeof(DateTime?) ? JsonSchemaType.Null : 0);
+            schema.Type = JsonSchemaType.String | (type == typeof(UtcTimestamp?) ? JsonSchemaType.Null : 0);
             schema.Format = "date-time";
         }
 
