@@ -188,29 +188,11 @@ public sealed class StartupTests
     [Fact]
     public async Task The_api_does_not_migrate_as_it_starts_even_in_development()
     {
-        var postgres = await TestInfrastructure.GetPostgresAsync();
-        var connectionString = await postgres.CreateEmptyDatabaseAsync();
-        var info = ApiProcess.StartInfo(new Dictionary<string, string?>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Development",
-            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
-            ["ConnectionStrings__socialdb"] = connectionString,
-            ["Storage__CreateBucketOnStartup"] = "false",
-        });
-        using var process = Process.Start(info)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await WaitUntilListeningAsync(process, timeout.Token);
-        }
-        finally
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
+        var (connectionString, stderr) = await RunOnAnEmptyDatabaseAsync(
+            new() { ["ASPNETCORE_ENVIRONMENT"] = "Development", ["Storage__CreateBucketOnStartup"] = "false" },
+            whileListening: (_, _) => Task.CompletedTask);
 
-        Assert.Equal("", await stderr);
+        Assert.Equal("", stderr);
         Assert.Equal(false, await ScalarAsync(connectionString, "SELECT to_regclass('\"__EFMigrationsHistory\"') IS NOT NULL"));
         Assert.Equal(0L, await ScalarAsync(connectionString, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"));
     }
@@ -220,31 +202,44 @@ public sealed class StartupTests
     {
         // A cold start's first request would otherwise wait for PostgreSQL to start a session after
         // the host has started; the API opens one while it starts, and no request is made here.
+        long sessions = 0;
+        var (_, stderr) = await RunOnAnEmptyDatabaseAsync(
+            new() { ["ASPNETCORE_ENVIRONMENT"] = "Production", ["Jwt__Secret"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)) },
+            whileListening: async (connectionString, cancellationToken) =>
+            {
+                for (var waited = 0; sessions == 0 && waited < 100; waited++)
+                {
+                    sessions = (long)(await ScalarAsync(connectionString, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"))!;
+                    if (sessions == 0)
+                    {
+                        await Task.Delay(100, cancellationToken);
+                    }
+                }
+            });
+
+        Assert.Equal("", stderr);
+        Assert.True(sessions >= 1, "no session of the API's was open on its database before any request");
+    }
+
+    /// <summary>
+    /// Starts the API (as operators do) on a fresh, empty database with <paramref name="settings"/>,
+    /// runs <paramref name="whileListening"/> once it listens, then stops it. Returns the
+    /// database's connection string and everything the API wrote to stderr.
+    /// </summary>
+    private static async Task<(string ConnectionString, string Stderr)> RunOnAnEmptyDatabaseAsync(
+        Dictionary<string, string?> settings, Func<string, CancellationToken, Task> whileListening)
+    {
         var postgres = await TestInfrastructure.GetPostgresAsync();
         var connectionString = await postgres.CreateEmptyDatabaseAsync();
-        var info = ApiProcess.StartInfo(new Dictionary<string, string?>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
-            ["ConnectionStrings__socialdb"] = connectionString,
-            ["Jwt__Secret"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)),
-        });
-        using var process = Process.Start(info)!;
+        settings["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        settings["ConnectionStrings__socialdb"] = connectionString;
+        using var process = Process.Start(ApiProcess.StartInfo(settings))!;
         var stderr = process.StandardError.ReadToEndAsync();
-        long sessions = 0;
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             await WaitUntilListeningAsync(process, timeout.Token);
-
-            for (var waited = 0; sessions == 0 && waited < 100; waited++)
-            {
-                sessions = (long)(await ScalarAsync(connectionString, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"))!;
-                if (sessions == 0)
-                {
-                    await Task.Delay(100, timeout.Token);
-                }
-            }
+            await whileListening(connectionString, timeout.Token);
         }
         finally
         {
@@ -252,8 +247,7 @@ public sealed class StartupTests
             await process.WaitForExitAsync();
         }
 
-        Assert.Equal("", await stderr);
-        Assert.True(sessions >= 1, "no session of the API's was open on its database before any request");
+        return (connectionString, await stderr);
     }
 
     /// <summary>Reads the API's output up to Kestrel's "Now listening on:" line.</summary>
