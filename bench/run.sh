@@ -21,8 +21,9 @@
 #   BENCH_API_DIR      a published SocialMedia.Api to measure instead of publishing this checkout
 #   BENCH_BUILD        aot: the Native AOT build, the production one (dotnet publish -p:PublishAot=true);
 #                      jit: the framework-dependent Release build, for comparison    (aot)
-#   BENCH_ONLY         measure only these rows, comma-separated: timeline, comments, deep, like,
-#                      create (all); the peak RSS then covers only that load
+#   BENCH_ONLY         measure only these rows, comma-separated: timeline, comments (the page),
+#                      deep, like, create, comment (a new comment) (all); the peak RSS then covers
+#                      only that load
 #   BENCH_COMPARE_DIR  a second published SocialMedia.Api: run it next to the first and alternate
 #                      wrk between the two (timeline, create), instead of the pgbench rows
 #   BENCH_CAPTURE_ONLY=1  stop after capturing the statements the API sends (results/*/captured-*.sql):
@@ -44,10 +45,10 @@ POSTS=${BENCH_POSTS:-10000}
 SCALE_POSTS=${BENCH_SCALE_POSTS:-1000000}
 DEEP_CONCURRENCY=${BENCH_DEEP_CONCURRENCY:-1}
 API_DIR=${BENCH_API_DIR:-}
-ONLY=${BENCH_ONLY:-timeline,comments,deep,like,create}
+ONLY=${BENCH_ONLY:-timeline,comments,deep,like,create,comment}
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || { echo "bench: BENCH_ROUNDS must be a whole number of at least 1, not '$ROUNDS'" >&2; exit 2; }
 for row in ${ONLY//,/ }; do
-  case $row in timeline | comments | deep | like | create) ;; *) echo "bench: BENCH_ONLY: unknown row '$row' (timeline, comments, deep, like, create)" >&2; exit 2 ;; esac
+  case $row in timeline | comments | deep | like | create | comment) ;; *) echo "bench: BENCH_ONLY: unknown row '$row' (timeline, comments, deep, like, create, comment)" >&2; exit 2 ;; esac
 done
 results=$bench/results/$(date +%Y%m%d-%H%M%S)
 loadavg=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -359,6 +360,7 @@ capture_sql() {
   mark deep GET "/api/v1/posts?limit=20&cursor=$deep10k_cursor" ""
   mark create POST /api/v1/posts "{\"content\":\"captured\"}"
   mark like POST "/api/v1/posts/$post/likes" "" DELETE "/api/v1/posts/$post/likes" ""
+  mark comment POST "/api/v1/posts/$post/comments" "{\"content\":\"captured\"}"
   mark comments GET "/api/v1/posts/$(psql -d social -At -c "SELECT bench_post_id($POSTS)")/comments?limit=20" ""
   psql -d social -c "ALTER SYSTEM RESET log_statement" -c "SELECT pg_reload_conf()" >/dev/null
   (IFS=,; echo "[${marks[*]}]") >"$results/sql-marks.json"
@@ -419,6 +421,7 @@ fi
   -D "cursor_at=$deep10k_at" -D "cursor_id=$deep10k_id"
 ! wanted like || measure like like.lua "/api/v1/posts/x/likes" like.sql
 ! wanted create || measure create create.lua /api/v1/posts create.sql
+! wanted comment || measure comment comment.lua "/api/v1/posts/x/comments" comment.sql
 
 deep_plan=""
 if [ "$SCALE_POSTS" -gt "$POSTS" ] && wanted deep; then

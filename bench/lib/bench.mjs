@@ -252,6 +252,7 @@ const commands = {
       ['create', 'POST /posts'],
       ['like', 'POST+DELETE /posts/{id}/likes'],
       ['comments', 'GET /posts/{id}/comments (bearer)'],
+      ['comment', 'POST /posts/{id}/comments'],
       ['deep-10k', `GET /posts?cursor=deep, 10k posts (c=${meta.deep_concurrency ?? '?'})`],
       ['deep-1m', `GET /posts?cursor=deep, 1M posts (c=${meta.deep_concurrency ?? '?'})`],
     ]) {
