@@ -13,7 +13,7 @@
 #   BENCH_WARMUP       seconds of API warm-up before each row         (3)
 #   BENCH_ROUNDS       API/pgbench pairs per row, taken in turn; the row shows the round with
 #                      the median ratio                              (3)
-#   BENCH_USERS        seeded users                                  (200)
+#   BENCH_USERS        seeded users                                  (20000)
 #   BENCH_POSTS        seeded posts                                  (10000)
 #   BENCH_SCALE_POSTS  posts for the deep-page scaling step; 0 skips  (1000000)
 #   BENCH_DEEP_CONCURRENCY  connections for the deep-page measurements: the time of one page,
@@ -40,7 +40,7 @@ BUILD=${BENCH_BUILD:-$([ "${BENCH_AOT:-1}" = 0 ] && echo jit || echo aot)}
 DURATION=${BENCH_DURATION:-8}
 WARMUP=${BENCH_WARMUP:-3}
 ROUNDS=${BENCH_ROUNDS:-3}
-USERS=${BENCH_USERS:-200}
+USERS=${BENCH_USERS:-20000}
 POSTS=${BENCH_POSTS:-10000}
 SCALE_POSTS=${BENCH_SCALE_POSTS:-1000000}
 DEEP_CONCURRENCY=${BENCH_DEEP_CONCURRENCY:-1}

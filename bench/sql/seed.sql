@@ -1,9 +1,11 @@
 -- The bench's data set, made with generate_series in seconds rather than through the API:
--- psql -v users=200 -v posts=10000 -v bench_user=UUID -f seed.sql
+-- psql -v users=20000 -v posts=10000 -v bench_user=UUID -f seed.sql
 -- bench_user is the account bench/run.sh registered through the API (a real bcrypt hash; it is
 -- the one the bench signs in with). Everything else is shaped like a young social network:
--- posts 40-280 characters long from 200 authors, a fifth with an image, 0-8 likes and 0-4
--- comments on each, busy threads on the newest posts, counters that match the rows.
+-- more users than posts (most of them post rarely), posts 40-280 characters long, a fifth with an
+-- image, 0-8 likes and 0-4 comments on each, busy threads on the newest posts, counters that
+-- match the rows. With a users table of a few pages, PostgreSQL may instead hash all of it for
+-- every page (and the plan flips between runs): not what a real network's statements do.
 \set ON_ERROR_STOP on
 
 -- Ids a load script can compute from a number (post n is bench_post_id(n)), shaped like the
