@@ -52,7 +52,10 @@ internal sealed class AuthStore(Postgres postgres)
     /// statement a caller's request sends, with <c>$1</c> the token id and <c>$2</c> the caller
     /// (<see cref="CallerParameters.AddCaller"/>), and writes or reads only <c>WHERE NOT revoked</c>.
     /// </summary>
-    internal const string CallerToken = "SELECT EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = $1) AS revoked";
+    internal const string CallerToken = $"SELECT {TokenRevoked} AS revoked";
+
+    /// <summary>The condition inside <see cref="CallerToken"/>, for a statement that tests it where it needs it.</summary>
+    internal const string TokenRevoked = "EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = $1)";
 
     private const string MeColumns = "u.id, u.username, u.bio, u.avatar_url, u.created_at, u.email, u.updated_at";
 

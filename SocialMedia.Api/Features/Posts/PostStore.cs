@@ -87,8 +87,8 @@ internal sealed class PostStore(Postgres postgres)
     /// <summary>
     /// Newest first, keyset-paged on (created_at, id), the order of the posts indexes; an author's
     /// page when <paramref name="authorId"/> is set. Its LIMIT is a number in the statement
-    /// (<see cref="PageStatements"/>). With a caller, the revocation lookup is a one-row relation
-    /// that the page joins LATERAL: a revoked token's page is empty and says so.
+    /// (<see cref="PageStatements"/>). With a caller, the token's revocation lookup is in the same
+    /// statement: a revoked token's page is empty and says so.
     /// </summary>
     public ValueTask<PostPage> PageAsync(Guid? authorId, PageRequest page, Caller? viewer, CancellationToken cancellationToken) =>
         postgres.RunAsync(
@@ -139,7 +139,7 @@ internal sealed class PostStore(Postgres postgres)
         var conditions = new List<string>(3);
         if (withViewer)
         {
-            conditions.Add("NOT t.revoked");
+            conditions.Add($"NOT {AuthStore.TokenRevoked}");
         }
 
         if (byAuthor)
@@ -155,14 +155,18 @@ internal sealed class PostStore(Postgres postgres)
 
         var where = conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
         var posts = string.Create(CultureInfo.InvariantCulture, $"SELECT * FROM posts{where} ORDER BY created_at DESC, id DESC LIMIT {limit + 1}");
+        // A revoked token's page is one row saying so, the second branch; otherwise that branch is
+        // empty and the page is the first. The page is a plain join, not a LATERAL one under the
+        // token's row: PostgreSQL then plans it as it plans the page alone (the authors by their
+        // primary key, in the index's order), and tests the token in each branch as a one-time
+        // filter.
         return withViewer
             ? $"""
-              SELECT t.revoked, p.* FROM ({AuthStore.CallerToken}) t
-              LEFT JOIN LATERAL (
-                  SELECT {RowColumns}
-                  FROM ({posts}) p JOIN users u ON u.id = p.user_id
-              ) p ON TRUE
-              ORDER BY p.created_at DESC, p.id DESC
+              SELECT FALSE AS revoked, {RowColumns}
+              FROM ({posts}) p JOIN users u ON u.id = p.user_id
+              UNION ALL
+              SELECT TRUE, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL WHERE {AuthStore.TokenRevoked}
+              ORDER BY created_at DESC, id DESC
               """
             : $"""
               SELECT FALSE, {AnonymousRowColumns}
