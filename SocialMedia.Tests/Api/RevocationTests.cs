@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using SocialMedia.Api.Common;
 using SocialMedia.Tests.Infrastructure;
 
 namespace SocialMedia.Tests.Api;
@@ -142,6 +143,9 @@ public sealed class RevocationTests(ApiFactory factory) : IClassFixture<ApiFacto
 
     [Theory]
     [InlineData("/api/v1/posts?limit=20")]
+    [InlineData("/api/v1/posts?limit=20&author_id={id}")]
+    [InlineData("/api/v1/posts?limit=20&cursor={cursor}")]
+    [InlineData("/api/v1/posts?limit=20&author_id={id}&cursor={cursor}")]
     [InlineData("/api/v1/posts/{id}")]
     [InlineData("/api/v1/auth/me")]
     public async Task A_revoked_token_is_refused_by_reads_that_check_it_with_their_query(string url)
@@ -149,7 +153,10 @@ public sealed class RevocationTests(ApiFactory factory) : IClassFixture<ApiFacto
         var (client, postId) = await LoggedOutClientWithAPostAsync();
         using (client)
         {
-            using var response = await client.GetAsync(url.Replace("{id}", postId.ToString(), StringComparison.Ordinal));
+            // Each timeline shape (by author, after a cursor) is its own statement with the lookup in it.
+            using var response = await client.GetAsync(url
+                .Replace("{id}", postId.ToString(), StringComparison.Ordinal)
+                .Replace("{cursor}", new Cursor(DateTime.UtcNow, postId).Encode(), StringComparison.Ordinal));
             await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
             Assert.Contains("error=\"invalid_token\"", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
         }

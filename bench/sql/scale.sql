@@ -1,5 +1,5 @@
 -- Grows the timeline to :total posts, all older than the seed's: the deep-cursor page is then
--- read from a table a hundred times larger. psql -v posts=10000 -v total=1000000 -v users=200
+-- read from a table a hundred times larger. psql -v posts=10000 -v total=1000000 -v users=20000
 \set ON_ERROR_STOP on
 
 -- The rows the create benchmark added (ids not made by bench_post_id), so the count is exact.

@@ -34,7 +34,7 @@ SELECT bench_user_id(n), 'user' || n || '@bench.example', 'user' || n,
        CASE WHEN n % 2 = 0 THEN 'https://avatars.bench.example/' || n || '.png' END,
        t, t
 FROM generate_series(1, :users) n,
-     LATERAL (SELECT date_trunc('milliseconds', now() - interval '400 days' + n * interval '1 hour') AS t) times;
+     LATERAL (SELECT date_trunc('milliseconds', now() - interval '400 days' + n * (interval '400 days' / :users)) AS t) times;
 
 INSERT INTO posts (id, user_id, content, image_key, likes_count, comments_count, created_at, updated_at)
 SELECT bench_post_id(n), author,

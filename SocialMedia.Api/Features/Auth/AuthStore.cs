@@ -48,8 +48,9 @@ internal sealed class AuthStore(Postgres postgres)
     internal const string UsernameUniqueIndex = "ux_users_username_lower";
 
     /// <summary>
-    /// The caller's token as a one-row relation <c>(revoked)</c>: every store puts it into the
-    /// statement a caller's request sends, with <c>$1</c> the token id and <c>$2</c> the caller
+    /// The caller's token as a one-row relation <c>(revoked)</c>: every store puts it (or, where a
+    /// plan needs the bare condition, <see cref="TokenRevoked"/>) into the statement a caller's
+    /// request sends, with <c>$1</c> the token id and <c>$2</c> the caller
     /// (<see cref="CallerParameters.AddCaller"/>), and writes or reads only <c>WHERE NOT revoked</c>.
     /// </summary>
     internal const string CallerToken = $"SELECT {TokenRevoked} AS revoked";
