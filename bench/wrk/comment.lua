@@ -8,9 +8,7 @@ local posts = common.number("BENCH_POSTS")
 wrk.headers["Content-Type"] = "application/json"
 local body = '{"content":"' .. assert(os.getenv("BENCH_CONTENT"), "BENCH_CONTENT must be set") .. '"}'
 
-function init(args)
-  math.randomseed(os.time() + (tonumber(tostring({}):match("0x(%x+)"), 16) or 0))
-end
+init = common.init
 
 function request()
   return wrk.format("POST", common.post_path(math.random(1, posts)) .. "/comments", nil, body)

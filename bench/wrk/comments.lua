@@ -6,9 +6,7 @@ local common = require("common")
 common.authorize()
 local first, last = common.number("BENCH_BUSY_FIRST"), common.number("BENCH_BUSY_LAST")
 
-function init(args)
-  math.randomseed(os.time() + (tonumber(tostring({}):match("0x(%x+)"), 16) or 0))
-end
+init = common.init
 
 function request()
   return wrk.format("GET", common.post_path(math.random(first, last)) .. "/comments?limit=20")

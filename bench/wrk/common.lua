@@ -8,6 +8,12 @@ function common.post_path(n)
   return string.format("/api/v1/posts/00000001-0000-7000-8000-%012x", n)
 end
 
+-- Each wrk thread its own random sequence (wrk's threads are separate Lua states that would
+-- otherwise draw the same posts in the same order): use as `init = common.init`.
+function common.init(args)
+  math.randomseed(os.time() + (tonumber(tostring({}):match("0x(%x+)"), 16) or 0))
+end
+
 function common.authorize()
   local token = os.getenv("BENCH_TOKEN")
   if token and token ~= "" then

@@ -7,9 +7,7 @@ common.authorize()
 local posts = common.number("BENCH_POSTS")
 local sent, path = 0, nil
 
-function init(args)
-  math.randomseed(os.time() + (tonumber(tostring({}):match("0x(%x+)"), 16) or 0))
-end
+init = common.init
 
 function request()
   sent = sent + 1
