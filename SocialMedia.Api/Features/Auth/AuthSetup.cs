@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
@@ -45,6 +47,7 @@ internal static class AuthSetup
             options.MapInboundClaims = false;
             options.Events = s_bearerEvents;
         });
+        services.ConstructAuthenticationHandlersDirectly();
         services.AddAuthorizationBuilder().AddApiPolicies();
         services.MakeAuthorizationSingletons();
 
@@ -55,6 +58,22 @@ internal static class AuthSetup
         // The API Gateway authorizer: the same key and revocation list, as a Lambda handler.
         services.AddLambdaHandler<LambdaAuthorizer>(LambdaAuthorizer.HandlerName);
         return builder;
+    }
+
+    /// <summary>
+    /// The bearer handler (a new one for every request) and the provider that creates it (one per
+    /// request) are registered by type, and the container of a Native AOT build, which generates no
+    /// code at run time, constructs a type by reflection: both, on every request with a token. Each
+    /// is registered again, with the same lifetime, as a factory that calls its public constructor.
+    /// </summary>
+    private static void ConstructAuthenticationHandlersDirectly(this IServiceCollection services)
+    {
+        services.Replace(ServiceDescriptor.Transient(provider => new JwtBearerHandler(
+            provider.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>(),
+            provider.GetRequiredService<ILoggerFactory>(),
+            provider.GetRequiredService<UrlEncoder>())));
+        services.Replace(ServiceDescriptor.Scoped<IAuthenticationHandlerProvider>(provider =>
+            new AuthenticationHandlerProvider(provider.GetRequiredService<IAuthenticationSchemeProvider>())));
     }
 
     /// <summary>
