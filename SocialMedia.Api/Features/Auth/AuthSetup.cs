@@ -63,7 +63,8 @@ internal static class AuthSetup
     /// <summary>
     /// The bearer handler (a new one for every request) and the provider that creates it (one per
     /// request) are registered by type, and the container of a Native AOT build, which generates no
-    /// code at run time, constructs a type by reflection: both, on every request with a token. Each
+    /// code at run time, constructs a type by reflection: both, on every request that reaches
+    /// authentication, anonymous ones included. Each
     /// is registered again, with the same lifetime, as a factory that calls its public constructor.
     /// </summary>
     private static void ConstructAuthenticationHandlersDirectly(this IServiceCollection services)
